@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What to localize: a list of selectors, each an exact name (from -s or a
+ * symbols file) or a library's private set (its private patterns, plus, when
+ * it has public patterns, every definition that matches none of them). Plugs
+ * into the localize planner as its select callback, then reports the
+ * selectors that matched nothing, each at the place it was written.
+ */
+#ifndef SYMFENCE_SELECTION_H
+#define SYMFENCE_SELECTION_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <symfence/diag.h>
+#include <symfence/rules.h>
+
+struct symfence_selection;
+
+int symfence_selection_new(struct symfence_selection **out);
+void symfence_selection_free(struct symfence_selection *sel);
+
+/* An exact symbol name; file/line say where it was given (file NULL: the command line). */
+int symfence_selection_add_name(struct symfence_selection *sel, const char *name,
+				const char *file, unsigned int line);
+/* Names from a file, one per line, '#' comments and blank lines ignored (objcopy's format). */
+int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_selection *sel,
+				const char *path);
+/* The private set of one library. */
+int symfence_selection_add_library(struct symfence_selection *sel,
+				   const struct symfence_library *lib);
+/*
+ * The libraries to use for object_path: the one named (error when the policy
+ * has none of that name), else every library whose objects patterns match the
+ * path relative to root (error when there is none).
+ */
+int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_selection *sel,
+				  const struct symfence_policy *policy, const char *library,
+				  const char *root, const char *object_path);
+
+size_t symfence_selection_count(const struct symfence_selection *sel);
+size_t symfence_selection_nlibs(const struct symfence_selection *sel);
+const struct symfence_library *symfence_selection_lib(const struct symfence_selection *sel,
+						      size_t i);
+
+/* The symfence_select_fn for symfence_localize_opts (arg is the selection). */
+int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, Elf32_Word shndx);
+
+/*
+ * Reports every selector with no hit, as an error (a warning with
+ * allow_missing); returns -ENOENT when an error was reported.
+ */
+int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
+					const struct symfence_selection *sel, const size_t *hits,
+					const char *object, bool allow_missing);
+
+/* Path of object relative to root (root NULL or ".": the path without a leading "./"). */
+const char *symfence_relative_path(const char *path, const char *root);
+
+#endif

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* symfence localize: the checked rewrite alone, on an existing relocatable object. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <symfence/rules.h>
+#include <symfence/selection.h>
+
+#include "cli.h"
+
+static const char localize_usage[] =
+	"Usage: symfence localize (-s SYMBOL... | --symbols-file FILE | -r RULES [-l LIBRARY])\n"
+	"                         IN (-o OUT | --in-place)\n\n"
+	"Turns the chosen global symbols of the relocatable object IN into local ones,\n"
+	"after checking that each can be localized safely. Nothing else in the file changes.\n\n"
+	"  -s, --symbol SYMBOL      localize SYMBOL (repeatable)\n"
+	"      --symbols-file FILE  localize the names listed in FILE, one per line ('#' comments)\n"
+	"  -r, --rules FILE         localize the private symbols of the rules' libraries (repeatable)\n"
+	"  -l, --library NAME       with -r: only this library (default: the libraries whose\n"
+	"                           objects patterns match IN)\n"
+	"      --root DIR           with -r: object patterns are relative to DIR (default: .)\n"
+	"  -o, --output OUT         write the result to OUT (atomically)\n"
+	"      --in-place           replace IN (atomically; a symlink's target is replaced)\n"
+	"      --allow-missing      a -s name that is not in IN is not an error\n"
+	"      --strip-signature    drop an appended module signature instead of refusing\n"
+	"  -v, --verbose            list the symbols localized\n"
+	"  -h, --help               show this help\n\n"
+	"Exit status: 0 done, 1 a symbol cannot be localized safely, 2 usage or input error.\n";
+
+enum { OPT_SYMBOLS_FILE = 256, OPT_IN_PLACE, OPT_ALLOW_MISSING, OPT_STRIP_SIG, OPT_ROOT };
+
+static const struct option localize_options[] = {
+	{ "symbol", required_argument, NULL, 's' },
+	{ "symbols-file", required_argument, NULL, OPT_SYMBOLS_FILE },
+	{ "rules", required_argument, NULL, 'r' },
+	{ "library", required_argument, NULL, 'l' },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
+	{ "allow-missing", no_argument, NULL, OPT_ALLOW_MISSING },
+	{ "strip-signature", no_argument, NULL, OPT_STRIP_SIG },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
+{
+	struct symfence_selection *sel = NULL;
+	struct symfence_policy *policy = NULL;
+	struct symfence_object *obj = NULL;
+	struct symfence_plan *plan = NULL;
+	const char **rules = NULL;
+	size_t nrules = 0, i;
+	const char *library = NULL, *output = NULL, *root = NULL, *input;
+	bool in_place = false, allow_missing = false, by_names = false;
+	struct symfence_localize_opts opts = { 0 };
+	unsigned char *buf = NULL;
+	char *target = NULL;
+	size_t size;
+	int c, err, status = SYMFENCE_EXIT_FAILURE;
+
+	rules = calloc((size_t)argc, sizeof(*rules));
+	if (!rules || symfence_selection_new(&sel)) {
+		free(rules);
+		return SYMFENCE_EXIT_FAILURE;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:r:l:o:vh", localize_options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			by_names = true;
+			if (symfence_selection_add_name(sel, optarg, NULL, 0))
+				goto out;
+			break;
+		case OPT_SYMBOLS_FILE:
+			by_names = true;
+			if (symfence_selection_add_file(ctx, sel, optarg))
+				goto out;
+			break;
+		case 'r':
+			rules[nrules++] = optarg;
+			break;
+		case 'l':
+			library = optarg;
+			break;
+		case OPT_ROOT:
+			root = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_IN_PLACE:
+			in_place = true;
+			break;
+		case OPT_ALLOW_MISSING:
+			allow_missing = true;
+			break;
+		case OPT_STRIP_SIG:
+			opts.strip_signature = true;
+			break;
+		case 'v':
+			ctx->verbose++;
+			break;
+		case 'h':
+			fputs(localize_usage, stdout);
+			status = SYMFENCE_EXIT_OK;
+			goto out;
+		default:
+			status = cli_usage_error(ctx, "localize", "bad option");
+			goto out;
+		}
+	}
+	if (optind + 1 != argc) {
+		status = cli_usage_error(ctx, "localize", optind == argc ?
+					 "no input object given" : "exactly one input object is allowed");
+		goto out;
+	}
+	input = argv[optind];
+	if (!by_names && !nrules) {
+		status = cli_usage_error(ctx, "localize", "nothing to localize: give -s SYMBOL, --symbols-file FILE or -r RULES");
+		goto out;
+	}
+	if (by_names && nrules) {
+		status = cli_usage_error(ctx, "localize", "-r cannot be combined with -s or --symbols-file");
+		goto out;
+	}
+	if (library && !nrules) {
+		status = cli_usage_error(ctx, "localize", "-l needs -r RULES");
+		goto out;
+	}
+	if (!output == !in_place) {
+		status = cli_usage_error(ctx, "localize", output ? "-o and --in-place exclude each other" :
+					 "no output: give -o OUT or --in-place");
+		goto out;
+	}
+
+	if (nrules) {
+		if (symfence_policy_load(ctx, rules, nrules, &policy))
+			goto out;
+		if (symfence_selection_add_policy(ctx, sel, policy, library, root, input))
+			goto out;
+	}
+
+	if (symfence_object_open(ctx, input, &obj))
+		goto out;
+	opts.select = symfence_selection_match;
+	opts.select_arg = sel;
+	opts.nselectors = symfence_selection_count(sel);
+	err = symfence_localize_plan(ctx, obj, &opts, &plan);
+	if (err) {
+		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
+		goto out;
+	}
+	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), input,
+					allow_missing && by_names))
+		goto out;
+	if (symfence_plan_apply(ctx, plan, &buf, &size))
+		goto out;
+
+	if (in_place) {
+		target = realpath(input, NULL);
+		if (!target) {
+			symfence_error(ctx, input, "cannot resolve the path: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (symfence_write_atomic(ctx, in_place ? target : output, buf, size,
+				  symfence_object_mode(obj)))
+		goto out;
+	if (ctx->verbose)
+		for (i = 0; i < symfence_plan_count(plan); i++)
+			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
+	status = SYMFENCE_EXIT_OK;
+out:
+	free(buf);
+	free(target);
+	symfence_plan_free(plan);
+	symfence_object_free(obj);
+	symfence_policy_free(policy);
+	symfence_selection_free(sel);
+	free(rules);
+	return status;
+}

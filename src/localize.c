@@ -1,0 +1,903 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The localize engine.
+ *
+ * plan:  validate everything that names symbols by index (relocations,
+ *        groups, address-significance tables), select the symbols to localize,
+ *        refuse what cannot be localized safely, and build one map
+ *        old index -> new index: existing locals keep their indices, newly
+ *        localized symbols follow them in their old order, globals after.
+ * apply: copy the file and patch, in place, only what holds symbol indices:
+ *        .symtab (entries permuted, binding byte changed), .symtab_shndx
+ *        (permuted), each relocation's symbol field, SHT_GROUP sh_info,
+ *        .symtab sh_info and .llvm_addrsig. Sizes never change, except that
+ *        .llvm_addrsig moves to the end of the file in the rare case its
+ *        re-encoded indices no longer fit.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <symfence/localize.h>
+
+#include "internal.h"
+#include "object_int.h"
+
+#ifndef SHT_LLVM_ADDRSIG
+#define SHT_LLVM_ADDRSIG 0x6fff4c03
+#endif
+#ifndef SHN_LIVEPATCH
+#define SHN_LIVEPATCH 0xff20
+#endif
+
+#define MODSIG_MAGIC "~Module signature appended~\n"
+#define MODSIG_INFO_SIZE 12	/* struct module_signature */
+
+struct symfence_plan {
+	struct symfence_object *obj;	/* borrowed */
+	uint32_t *map;			/* [nsyms] old index -> new index */
+	uint32_t *order;		/* [nsyms] new index -> old index */
+	size_t first_global;		/* old .symtab sh_info */
+	size_t nlocalized, nkept;
+	size_t *hits;			/* [nselectors] */
+	size_t nselectors;
+	size_t elf_size;		/* bytes of the image to copy (signature dropped) */
+	bool verify;
+	unsigned char *addrsig;		/* re-encoded .llvm_addrsig, or NULL */
+	size_t addrsig_size;
+	size_t addrsig_sec;
+};
+
+/* Per-symbol facts gathered by one pass over relocations and groups. */
+struct sf_scan {
+	unsigned char *exported;	/* [nsyms] referenced from __ksymtab* / .export_symbol */
+	uint32_t *comdat_of_sec;	/* [shnum] COMDAT group section of a member, or 0 */
+	uint32_t *signature_of;		/* [nsyms] COMDAT group whose signature it is, or 0 */
+	const char **export_names;	/* names X of __ksymtab_X / __export_symbol_X symbols */
+	size_t nexport_names;
+};
+
+static uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[msb ? i : n - 1 - i] << (8 * (n - 1 - i));
+	return v;
+}
+
+static void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[msb ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
+}
+
+static bool sf_is_export_section(const char *name)
+{
+	return !strncmp(name, "__ksymtab", 9) || !strcmp(name, ".export_symbol");
+}
+
+static bool sf_is_lto_section(const char *name)
+{
+	return !strncmp(name, ".gnu.lto_", 9) || !strcmp(name, ".llvm.lto") ||
+	       !strcmp(name, ".llvmbc") || !strncmp(name, ".gnu.offload_lto_", 17);
+}
+
+static int sf_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool sf_sorted_has(const char **names, size_t n, const char *name)
+{
+	return n && bsearch(&name, names, n, sizeof(*names), sf_cmp_str);
+}
+
+/* Decodes one ULEB128 at *p (< end); returns false when truncated or too long. */
+static bool sf_uleb(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	unsigned int shift = 0;
+
+	*v = 0;
+	while (*p < end) {
+		unsigned char b = *(*p)++;
+
+		if (shift >= 64 || (shift == 63 && (b & 0x7e)))
+			return false;
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return true;
+		shift += 7;
+	}
+	return false;
+}
+
+static size_t sf_uleb_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* Writes v in exactly len bytes (len >= its minimal length): padding is 0x80 continuation groups. */
+static void sf_uleb_put(unsigned char *p, uint64_t v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		p[i] = (unsigned char)((v >> (7 * i)) & 0x7f);
+		if (i + 1 < len)
+			p[i] |= 0x80;
+		if (7 * (i + 1) >= 64)
+			v = 0;
+	}
+}
+
+/* Object-level checks: what kind of file this is, before looking at symbols. */
+static int sf_check_object(struct symfence_ctx *ctx, struct symfence_object *obj,
+			   const struct symfence_localize_opts *opts, size_t *elf_size)
+{
+	const size_t mlen = sizeof(MODSIG_MAGIC) - 1;
+	size_t i;
+
+	switch (obj->ehdr.e_type) {
+	case ET_REL:
+		break;
+	case ET_EXEC:
+		return sf_malformed(ctx, obj->name, "cannot localize symbols in an executable (ET_EXEC): symfence rewrites relocatable objects (.o, .ko)");
+	case ET_DYN:
+		return sf_malformed(ctx, obj->name, "cannot localize symbols in a shared object (ET_DYN): symfence rewrites relocatable objects (.o, .ko)");
+	default:
+		return sf_malformed(ctx, obj->name, "cannot localize symbols in an ELF file of type %u: symfence rewrites relocatable objects (.o, .ko)",
+				    obj->ehdr.e_type);
+	}
+	if (obj->ehdr.e_machine == EM_MIPS && obj->cls == ELFCLASS64)
+		return sf_malformed(ctx, obj->name, "64-bit MIPS objects are not supported (their relocations pack several symbols per entry)");
+
+	for (i = 1; i < obj->shnum; i++)
+		if (sf_is_lto_section(obj->sec[i].name))
+			return sf_malformed(ctx, obj->name, "cannot rewrite an LTO object (section '%s'): it holds compiler IR, not final code; build the library without LTO or seal after the LTO link",
+					    obj->sec[i].name);
+
+	*elf_size = obj->size;
+	if (obj->size > mlen + MODSIG_INFO_SIZE &&
+	    !memcmp(obj->image + obj->size - mlen, MODSIG_MAGIC, mlen)) {
+		const unsigned char *info = obj->image + obj->size - mlen - MODSIG_INFO_SIZE;
+		uint64_t siglen = sf_get(info + 8, 4, true);
+
+		if (!opts->strip_signature)
+			return sf_malformed(ctx, obj->name, "module has an appended signature, which localizing would invalidate (use --strip-signature, then sign the result again)");
+		if (siglen > obj->size - mlen - MODSIG_INFO_SIZE)
+			return sf_malformed(ctx, obj->name, "module signature length %llu is larger than the file",
+					    (unsigned long long)siglen);
+		*elf_size = obj->size - mlen - MODSIG_INFO_SIZE - (size_t)siglen;
+		for (i = 1; i < obj->shnum; i++) {
+			const GElf_Shdr *sh = &obj->sec[i].shdr;
+
+			if (sh->sh_type != SHT_NOBITS && sh->sh_offset + sh->sh_size > *elf_size)
+				return sf_malformed(ctx, obj->name, "section '%s' overlaps the appended module signature",
+						    obj->sec[i].name);
+		}
+		if (obj->ehdr.e_shoff + (uint64_t)obj->shnum * obj->ehdr.e_shentsize > *elf_size)
+			return sf_malformed(ctx, obj->name, "section header table overlaps the appended module signature");
+	}
+	return 0;
+}
+
+/*
+ * One pass over every section that refers to the symbol table: check it is a
+ * kind we rewrite and that every index in it is in range; note exports and
+ * COMDAT groups on the way.
+ */
+static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
+			  struct sf_scan *scan)
+{
+	size_t i, j;
+
+	for (i = 1; i < obj->shnum; i++) {
+		const GElf_Shdr *sh = &obj->sec[i].shdr;
+		const char *secname = obj->sec[i].name;
+		bool is_rel = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA;
+		Elf_Data *d;
+
+		if (!is_rel && sh->sh_link != obj->symtab)
+			continue;
+		if (is_rel && sh->sh_link != obj->symtab)
+			return sf_malformed(ctx, obj->name, "relocation section '%s' is not linked to the symbol table",
+					    secname);
+		if (!obj->symtab)
+			continue;
+		switch (sh->sh_type) {
+		case SHT_REL:
+		case SHT_RELA:
+		case SHT_GROUP:
+		case SHT_SYMTAB_SHNDX:
+		case SHT_LLVM_ADDRSIG:
+			break;
+		case SHT_STRTAB:	/* a string table that happens to link back; no indices */
+			continue;
+		default:
+			return sf_malformed(ctx, obj->name, "section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written",
+					    secname, sh->sh_type);
+		}
+		if (sh->sh_type == SHT_SYMTAB_SHNDX)
+			continue;
+		if (sh->sh_flags & SHF_COMPRESSED)
+			return sf_malformed(ctx, obj->name, "section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
+					    secname);
+		d = elf_getdata(obj->sec[i].scn, NULL);
+		if (!d)
+			return sf_elf_error(ctx, obj->name, "elf_getdata");
+
+		if (is_rel) {
+			Elf_Type t = sh->sh_type == SHT_REL ? ELF_T_REL : ELF_T_RELA;
+			size_t es = gelf_fsize(obj->elf, t, 1, EV_CURRENT);
+			size_t n = sh->sh_size / es;
+			bool exports = sh->sh_info < obj->shnum &&
+				       sf_is_export_section(obj->sec[sh->sh_info].name);
+
+			if (sh->sh_entsize != es || sh->sh_size % es)
+				return sf_malformed(ctx, obj->name, "relocation section '%s' has entry size %llu, expected %zu",
+						    secname, (unsigned long long)sh->sh_entsize, es);
+			if (sh->sh_info == 0 || sh->sh_info >= obj->shnum)
+				return sf_malformed(ctx, obj->name, "relocation section '%s' applies to section %u, which does not exist",
+						    secname, sh->sh_info);
+			for (j = 0; j < n; j++) {
+				GElf_Rela r;
+				size_t sym;
+
+				if (t == ELF_T_REL) {
+					GElf_Rel rel;
+
+					if (!gelf_getrel(d, (int)j, &rel))
+						return sf_elf_error(ctx, obj->name, "gelf_getrel");
+					r.r_info = rel.r_info;
+				} else if (!gelf_getrela(d, (int)j, &r)) {
+					return sf_elf_error(ctx, obj->name, "gelf_getrela");
+				}
+				sym = GELF_R_SYM(r.r_info);
+				if (obj->cls == ELFCLASS32)
+					sym = ELF32_R_SYM((Elf32_Word)r.r_info);
+				if (sym >= obj->nsyms)
+					return sf_malformed(ctx, obj->name, "relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
+							    j, secname, sym, obj->nsyms);
+				if (exports)
+					scan->exported[sym] = 1;
+			}
+		} else if (sh->sh_type == SHT_GROUP) {
+			const Elf32_Word *w = d->d_buf;
+			size_t n = d->d_size / sizeof(Elf32_Word);
+
+			if (sh->sh_entsize != sizeof(Elf32_Word) || n == 0 || d->d_size % 4)
+				return sf_malformed(ctx, obj->name, "group section '%s' has a bad size or entry size",
+						    secname);
+			if (sh->sh_info >= obj->nsyms)
+				return sf_malformed(ctx, obj->name, "group section '%s' names signature symbol %u, beyond the %zu symbols",
+						    secname, sh->sh_info, obj->nsyms);
+			for (j = 1; j < n; j++)
+				if (w[j] == 0 || w[j] >= obj->shnum)
+					return sf_malformed(ctx, obj->name, "group section '%s' lists section %u, which does not exist",
+							    secname, w[j]);
+			if (!(w[0] & GRP_COMDAT))
+				continue;
+			scan->signature_of[sh->sh_info] = (uint32_t)i;
+			for (j = 1; j < n; j++)
+				scan->comdat_of_sec[w[j]] = (uint32_t)i;
+		} else {	/* SHT_LLVM_ADDRSIG */
+			const unsigned char *p = d->d_buf, *end = p + d->d_size;
+			uint64_t v;
+
+			while (p < end) {
+				if (!sf_uleb(&p, end, &v))
+					return sf_malformed(ctx, obj->name, "section '%s' has a malformed ULEB128 entry",
+							    secname);
+				if (v >= obj->nsyms)
+					return sf_malformed(ctx, obj->name, "section '%s' names symbol %llu, beyond the %zu symbols",
+							    secname, (unsigned long long)v, obj->nsyms);
+			}
+		}
+	}
+	return 0;
+}
+
+struct sf_keyed {
+	Elf32_Word shndx;
+	GElf_Addr value;
+	size_t idx;
+};
+
+static int sf_cmp_keyed(const void *a, const void *b)
+{
+	const struct sf_keyed *x = a, *y = b;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static bool sf_is_named_object(const GElf_Sym *sym)
+{
+	int type = GELF_ST_TYPE(sym->st_info);
+
+	return type != STT_SECTION && type != STT_FILE;
+}
+
+/* Refusals for one selected symbol; returns true when it may be localized. */
+static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *obj,
+			      const struct sf_scan *scan, size_t i, const GElf_Sym *sym,
+			      Elf32_Word shndx, const char *name)
+{
+	const char *file = obj->name;
+
+	if (shndx == SHN_UNDEF) {
+		symfence_error(ctx, file, "cannot localize '%s': it is undefined here (only referenced; localize it in the object that defines it)",
+			       name);
+		return false;
+	}
+	if (shndx == SHN_COMMON) {
+		symfence_error(ctx, file, "cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
+			       name);
+		return false;
+	}
+	if (shndx == SHN_LIVEPATCH) {
+		symfence_error(ctx, file, "cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
+			       name);
+		return false;
+	}
+	if (scan->signature_of[i]) {
+		symfence_error(ctx, file, "cannot localize '%s': it is the signature of COMDAT group section '%s'; COMDAT groups are merged by name across objects",
+			       name, obj->sec[scan->signature_of[i]].name);
+		return false;
+	}
+	if (!symfence_shndx_special(shndx) && scan->comdat_of_sec[shndx]) {
+		symfence_error(ctx, file, "cannot localize '%s': it is defined in section '%s' of a COMDAT group (inline or template code shared between objects)",
+			       name, obj->sec[shndx].name);
+		return false;
+	}
+	if (scan->exported[i] || sf_sorted_has(scan->export_names, scan->nexport_names, name)) {
+		symfence_error(ctx, file, "cannot localize '%s': it is exported (EXPORT_SYMBOL); an exported symbol cannot be private: drop the export or the private rule",
+			       name);
+		return false;
+	}
+	(void)sym;
+	return true;
+}
+
+/* Weak definitions, global aliases that stay global, clashes with existing locals. */
+static int sf_warn_selected(struct symfence_ctx *ctx, struct symfence_plan *plan,
+			    const unsigned char *selected)
+{
+	struct symfence_object *obj = plan->obj;
+	struct sf_keyed *kept = NULL;
+	const char **locals = NULL;
+	size_t i, nkept = 0, nlocals = 0;
+	int err = -ENOMEM;
+
+	kept = sf_xcalloc(obj->nsyms, sizeof(*kept));
+	locals = sf_xcalloc(plan->first_global, sizeof(*locals));
+	if (!kept || !locals)
+		goto out;
+	for (i = 1; i < obj->nsyms; i++) {
+		GElf_Sym sym;
+		Elf32_Word shndx;
+		const char *name;
+
+		symfence_object_sym(obj, i, &sym, &shndx, &name);
+		if (!*name || !sf_is_named_object(&sym))
+			continue;
+		if (i < plan->first_global)
+			locals[nlocals++] = name;
+		else if (!selected[i] && shndx != SHN_UNDEF && shndx != SHN_COMMON)
+			kept[nkept++] = (struct sf_keyed){ shndx, sym.st_value, i };
+	}
+	qsort(locals, nlocals, sizeof(*locals), sf_cmp_str);
+	qsort(kept, nkept, sizeof(*kept), sf_cmp_keyed);
+
+	for (i = plan->first_global; i < obj->nsyms; i++) {
+		struct sf_keyed key, *hit;
+		GElf_Sym sym;
+		Elf32_Word shndx;
+		const char *name;
+
+		if (!selected[i])
+			continue;
+		symfence_object_sym(obj, i, &sym, &shndx, &name);
+		if (GELF_ST_BIND(sym.st_info) == STB_WEAK)
+			symfence_warning(ctx, obj->name, "localizing weak definition '%s': this object's own references now bind to it even where another object defines '%s'",
+					 name, name);
+		if (sf_sorted_has(locals, nlocals, name))
+			symfence_warning(ctx, obj->name, "localized '%s' has the same name as an existing local symbol; debuggers and kallsyms will show two",
+					 name);
+		key = (struct sf_keyed){ shndx, sym.st_value, 0 };
+		hit = bsearch(&key, kept, nkept, sizeof(*kept), sf_cmp_keyed);
+		if (!hit) {
+			/* bsearch compares idx too: find the first entry at (shndx, value). */
+			struct sf_keyed *lo = kept, *hi = kept + nkept;
+
+			while (lo < hi) {
+				struct sf_keyed *mid = lo + (hi - lo) / 2;
+
+				if (mid->shndx < shndx || (mid->shndx == shndx && mid->value < sym.st_value))
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < kept + nkept && lo->shndx == shndx && lo->value == sym.st_value)
+				hit = lo;
+		}
+		if (hit && !symfence_shndx_special(shndx) && sf_is_named_object(&sym)) {
+			const char *alias;
+
+			symfence_object_sym(obj, hit->idx, NULL, NULL, &alias);
+			symfence_warning(ctx, obj->name, "'%s' has a global alias '%s' at the same address, which stays global: other objects can still reach it through '%s'",
+					 name, alias, alias);
+		}
+	}
+	err = 0;
+out:
+	free(kept);
+	free(locals);
+	return err;
+}
+
+/* Re-encodes .llvm_addrsig through the map; in place when it fits, padded to its old size. */
+static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
+{
+	struct symfence_object *obj = plan->obj;
+	const unsigned char *p, *end;
+	size_t i, need = 0, n = 0, k;
+	uint64_t *vals = NULL, v;
+	Elf_Data *d;
+
+	for (i = 1; i < obj->shnum; i++)
+		if (obj->sec[i].shdr.sh_type == SHT_LLVM_ADDRSIG && obj->sec[i].shdr.sh_link == obj->symtab)
+			break;
+	if (i == obj->shnum)
+		return 0;
+	if (plan->addrsig_sec)
+		return sf_malformed(ctx, obj->name, "more than one .llvm_addrsig section");
+	plan->addrsig_sec = i;
+	d = elf_getdata(obj->sec[i].scn, NULL);
+	if (!d)
+		return sf_elf_error(ctx, obj->name, "elf_getdata");
+	vals = sf_xcalloc(d->d_size, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	p = d->d_buf;
+	end = p + d->d_size;
+	while (p < end && sf_uleb(&p, end, &v)) {	/* validated by sf_scan_linked */
+		vals[n] = plan->map[v];
+		need += sf_uleb_len(vals[n]);
+		n++;
+	}
+	plan->addrsig_size = need > d->d_size ? need : d->d_size;
+	plan->addrsig = malloc(plan->addrsig_size ? plan->addrsig_size : 1);
+	if (!plan->addrsig) {
+		free(vals);
+		return -ENOMEM;
+	}
+	/* Spread the spare bytes over the entries, at most 9 extra per entry (10-byte ULEB). */
+	{
+		size_t spare = plan->addrsig_size - need, off = 0;
+
+		for (k = 0; k < n; k++) {
+			size_t len = sf_uleb_len(vals[k]);
+			size_t extra = spare < 10 - len ? spare : 10 - len;
+
+			sf_uleb_put(plan->addrsig + off, vals[k], len + extra);
+			off += len + extra;
+			spare -= extra;
+		}
+		if (spare) {	/* too few entries to absorb the padding: keep the shorter size */
+			plan->addrsig_size -= spare;
+		}
+	}
+	free(vals);
+	return 0;
+}
+
+int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj,
+			   const struct symfence_localize_opts *opts, struct symfence_plan **out)
+{
+	struct symfence_plan *plan = NULL;
+	struct sf_scan scan = { 0 };
+	unsigned char *selected = NULL;
+	size_t i, next, refused = 0, nexp = 0;
+	int err;
+
+	*out = NULL;
+	plan = calloc(1, sizeof(*plan));
+	if (!plan)
+		return -ENOMEM;
+	plan->obj = obj;
+	plan->verify = opts->verify;
+	plan->nselectors = opts->nselectors;
+	plan->hits = sf_xcalloc(opts->nselectors, sizeof(*plan->hits));
+	plan->map = sf_xcalloc(obj->nsyms, sizeof(*plan->map));
+	plan->order = sf_xcalloc(obj->nsyms, sizeof(*plan->order));
+	selected = sf_xcalloc(obj->nsyms, 1);
+	scan.exported = sf_xcalloc(obj->nsyms, 1);
+	scan.signature_of = sf_xcalloc(obj->nsyms, sizeof(*scan.signature_of));
+	scan.comdat_of_sec = sf_xcalloc(obj->shnum, sizeof(*scan.comdat_of_sec));
+	scan.export_names = sf_xcalloc(obj->nsyms, sizeof(*scan.export_names));
+	err = -ENOMEM;
+	if (!plan->hits || !plan->map || !plan->order || !selected || !scan.exported ||
+	    !scan.signature_of || !scan.comdat_of_sec || !scan.export_names) {
+		symfence_error(ctx, obj->name, "out of memory planning %zu symbols", obj->nsyms);
+		goto fail;
+	}
+
+	err = sf_check_object(ctx, obj, opts, &plan->elf_size);
+	if (!err)
+		err = sf_scan_linked(ctx, obj, &scan);
+	if (err)
+		goto fail;
+	plan->first_global = obj->symtab ? obj->sec[obj->symtab].shdr.sh_info : 0;
+
+	/* Bindings must respect sh_info; then select. */
+	for (i = 0; i < obj->nsyms; i++) {
+		GElf_Sym sym;
+		const char *name;
+		bool local;
+
+		symfence_object_sym(obj, i, &sym, NULL, &name);
+		local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
+		if (i < plan->first_global && !local) {
+			err = sf_malformed(ctx, obj->name, "symbol %zu ('%s') is not local but precedes the symbol table's first global (sh_info %zu)",
+					   i, name, plan->first_global);
+			goto fail;
+		}
+		if (i >= plan->first_global && local) {
+			err = sf_malformed(ctx, obj->name, "symbol %zu ('%s') is local but follows the symbol table's first global (sh_info %zu)",
+					   i, name, plan->first_global);
+			goto fail;
+		}
+		if (!strncmp(name, "__ksymtab_", 10))
+			scan.export_names[nexp++] = name + 10;
+		else if (!strncmp(name, "__export_symbol_", 16))
+			scan.export_names[nexp++] = name + 16;
+	}
+	if (obj->nsyms && plan->first_global == 0) {
+		err = sf_malformed(ctx, obj->name, "symbol table sh_info is 0, but symbol 0 is always local");
+		goto fail;
+	}
+	scan.nexport_names = nexp;
+	qsort(scan.export_names, nexp, sizeof(*scan.export_names), sf_cmp_str);
+
+	for (i = plan->first_global; i < obj->nsyms; i++) {
+		GElf_Sym sym;
+		Elf32_Word shndx;
+		const char *name;
+		int id;
+
+		symfence_object_sym(obj, i, &sym, &shndx, &name);
+		if (!*name)
+			continue;
+		id = opts->select(opts->select_arg, name, &sym, shndx);
+		if (id < 0)
+			continue;
+		if ((size_t)id < plan->nselectors)
+			plan->hits[id]++;
+		if (!sf_check_selected(ctx, obj, &scan, i, &sym, shndx, name)) {
+			refused++;
+			continue;
+		}
+		selected[i] = 1;
+		plan->nlocalized++;
+	}
+	if (refused) {
+		err = -EPERM;
+		goto fail;
+	}
+	err = sf_warn_selected(ctx, plan, selected);
+	if (err)
+		goto fail;
+
+	/* The map: locals stay, selected follow in their old order, then the rest. */
+	for (i = 0; i < plan->first_global; i++)
+		plan->map[i] = (uint32_t)i;
+	next = plan->first_global;
+	for (i = plan->first_global; i < obj->nsyms; i++)
+		if (selected[i])
+			plan->map[i] = (uint32_t)next++;
+	for (i = plan->first_global; i < obj->nsyms; i++) {
+		if (selected[i])
+			continue;
+		plan->map[i] = (uint32_t)next++;
+		{
+			GElf_Sym sym;
+			Elf32_Word shndx;
+
+			symfence_object_sym(obj, i, &sym, &shndx, NULL);
+			if (shndx != SHN_UNDEF)
+				plan->nkept++;
+		}
+	}
+	for (i = 0; i < obj->nsyms; i++)
+		plan->order[plan->map[i]] = (uint32_t)i;
+
+	if (plan->nlocalized) {
+		err = sf_plan_addrsig(ctx, plan);
+		if (err)
+			goto fail;
+	}
+	err = 0;
+	*out = plan;
+	plan = NULL;
+fail:
+	free(selected);
+	free(scan.exported);
+	free(scan.signature_of);
+	free(scan.comdat_of_sec);
+	free(scan.export_names);
+	symfence_plan_free(plan);
+	return err;
+}
+
+size_t symfence_plan_count(const struct symfence_plan *plan)
+{
+	return plan->nlocalized;
+}
+
+size_t symfence_plan_kept(const struct symfence_plan *plan)
+{
+	return plan->nkept;
+}
+
+const size_t *symfence_plan_hits(const struct symfence_plan *plan)
+{
+	return plan->hits;
+}
+
+const char *symfence_plan_name(const struct symfence_plan *plan, size_t i)
+{
+	const char *name = "";
+
+	if (i < plan->nlocalized)
+		symfence_object_sym(plan->obj, plan->order[plan->first_global + i], NULL, NULL, &name);
+	return name;
+}
+
+void symfence_plan_free(struct symfence_plan *plan)
+{
+	if (!plan)
+		return;
+	free(plan->map);
+	free(plan->order);
+	free(plan->hits);
+	free(plan->addrsig);
+	free(plan);
+}
+
+/* Offsets of fields inside a section header, by class. */
+static size_t sf_shdr_field(int cls, int field)
+{
+	/* field: 0 sh_offset, 1 sh_size, 2 sh_info */
+	static const size_t off32[] = { 16, 20, 28 }, off64[] = { 24, 32, 44 };
+
+	return cls == ELFCLASS32 ? off32[field] : off64[field];
+}
+
+static void sf_patch_shdr(const struct symfence_object *obj, unsigned char *buf, size_t idx,
+			  int field, uint64_t v)
+{
+	size_t at = obj->ehdr.e_shoff + idx * obj->ehdr.e_shentsize + sf_shdr_field(obj->cls, field);
+	size_t width = (obj->cls == ELFCLASS64 && field < 2) ? 8 : 4;
+
+	sf_put(buf + at, width, v, obj->msb);
+}
+
+static int sf_apply_relocs(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			   unsigned char *buf)
+{
+	const struct symfence_object *obj = plan->obj;
+	size_t i, j;
+
+	for (i = 1; i < obj->shnum; i++) {
+		const GElf_Shdr *sh = &obj->sec[i].shdr;
+		size_t es, n, info_off, info_size;
+		Elf_Data *d;
+
+		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
+			continue;
+		es = sh->sh_entsize;
+		n = sh->sh_size / es;
+		info_off = obj->cls == ELFCLASS32 ? 4 : 8;
+		info_size = obj->cls == ELFCLASS32 ? 4 : 8;
+		d = elf_getdata(obj->sec[i].scn, NULL);
+		if (!d)
+			return sf_elf_error(ctx, obj->name, "elf_getdata");
+		for (j = 0; j < n; j++) {
+			unsigned char *p = buf + sh->sh_offset + j * es + info_off;
+			uint64_t info = sf_get(p, info_size, obj->msb);
+			uint64_t sym, nsym;
+
+			if (obj->cls == ELFCLASS32) {
+				sym = info >> 8;
+				nsym = plan->map[sym];
+				if (nsym != sym)
+					sf_put(p, 4, (nsym << 8) | (info & 0xff), obj->msb);
+			} else {
+				sym = info >> 32;
+				nsym = plan->map[sym];
+				if (nsym != sym)
+					sf_put(p, 8, (nsym << 32) | (info & 0xffffffffu), obj->msb);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Re-reads the result and checks every relocation and group still names the same symbol. */
+static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+		     unsigned char *buf, size_t size)
+{
+	const struct symfence_object *in = plan->obj;
+	struct symfence_object *out = NULL;
+	struct symfence_ctx quiet = *ctx;
+	size_t i, j;
+	int err;
+
+	quiet.report = NULL;
+	err = symfence_object_open_mem(&quiet, in->name, buf, size, false, &out);
+	if (err) {
+		symfence_error(ctx, in->name, "internal error: the rewritten object does not read back (%s)",
+			       strerror(-err));
+		return -EIO;
+	}
+	err = -EIO;
+	if (out->nsyms != in->nsyms || out->shnum != in->shnum ||
+	    out->sec[out->symtab].shdr.sh_info != plan->first_global + plan->nlocalized) {
+		symfence_error(ctx, in->name, "internal error: the rewritten symbol table has the wrong shape");
+		goto out;
+	}
+	for (i = 0; i < in->nsyms; i++) {
+		GElf_Sym a, b;
+		Elf32_Word sa, sb;
+		const char *na, *nb;
+		size_t n = plan->map[i];
+		int want = n < plan->first_global + plan->nlocalized ? STB_LOCAL : -1;
+
+		symfence_object_sym(in, i, &a, &sa, &na);
+		symfence_object_sym(out, n, &b, &sb, &nb);
+		if (strcmp(na, nb) || a.st_value != b.st_value || sa != sb ||
+		    (want == STB_LOCAL) != (GELF_ST_BIND(b.st_info) == STB_LOCAL)) {
+			symfence_error(ctx, in->name, "internal error: symbol '%s' changed in the rewrite", na);
+			goto out;
+		}
+	}
+	for (i = 1; i < in->shnum; i++) {
+		const GElf_Shdr *sh = &in->sec[i].shdr;
+		Elf_Data *da, *db;
+		GElf_Rela ra, rb;
+		size_t n;
+
+		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
+			continue;
+		da = elf_getdata(in->sec[i].scn, NULL);
+		db = elf_getdata(out->sec[i].scn, NULL);
+		if (!da || !db)
+			goto out;
+		n = sh->sh_size / sh->sh_entsize;
+		for (j = 0; j < n; j++) {
+			const char *na, *nb;
+			GElf_Sym a, b;
+
+			if (sh->sh_type == SHT_RELA) {
+				gelf_getrela(da, (int)j, &ra);
+				gelf_getrela(db, (int)j, &rb);
+			} else {
+				GElf_Rel x, y;
+
+				gelf_getrel(da, (int)j, &x);
+				gelf_getrel(db, (int)j, &y);
+				ra = (GElf_Rela){ x.r_offset, x.r_info, 0 };
+				rb = (GElf_Rela){ y.r_offset, y.r_info, 0 };
+			}
+			if (in->cls == ELFCLASS32) {
+				ra.r_info = GELF_R_INFO(ELF32_R_SYM(ra.r_info), ELF32_R_TYPE(ra.r_info));
+				rb.r_info = GELF_R_INFO(ELF32_R_SYM(rb.r_info), ELF32_R_TYPE(rb.r_info));
+			}
+			symfence_object_sym(in, GELF_R_SYM(ra.r_info), &a, NULL, &na);
+			if (symfence_object_sym(out, GELF_R_SYM(rb.r_info), &b, NULL, &nb) ||
+			    strcmp(na, nb) || a.st_value != b.st_value ||
+			    GELF_R_TYPE(ra.r_info) != GELF_R_TYPE(rb.r_info) ||
+			    ra.r_offset != rb.r_offset || ra.r_addend != rb.r_addend) {
+				symfence_error(ctx, in->name, "internal error: relocation %zu of '%s' no longer names '%s'",
+					       j, in->sec[i].name, na);
+				goto out;
+			}
+		}
+	}
+	err = 0;
+out:
+	symfence_object_free(out);
+	return err;
+}
+
+int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			unsigned char **out, size_t *out_size)
+{
+	const struct symfence_object *obj = plan->obj;
+	size_t size = plan->elf_size, total, i;
+	unsigned char *buf;
+	int err;
+
+	*out = NULL;
+	*out_size = 0;
+	total = size;
+	if (plan->addrsig_sec && plan->addrsig_size > obj->sec[plan->addrsig_sec].shdr.sh_size)
+		total += plan->addrsig_size;
+	buf = malloc(total ? total : 1);
+	if (!buf) {
+		symfence_error(ctx, obj->name, "out of memory for a %zu-byte output", total);
+		return -ENOMEM;
+	}
+	memcpy(buf, obj->image, size);
+	if (!plan->nlocalized)
+		goto done;
+
+	/* .symtab: entries permuted (raw, so no conversion); binding byte of the new locals. */
+	{
+		const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
+		size_t es = sh->sh_entsize, info = obj->cls == ELFCLASS32 ? 12 : 4;
+		size_t lo = plan->first_global, hi = plan->first_global + plan->nlocalized;
+
+		for (i = lo; i < obj->nsyms; i++) {
+			unsigned char *dst = buf + sh->sh_offset + i * es;
+
+			memcpy(dst, obj->image + sh->sh_offset + (size_t)plan->order[i] * es, es);
+			if (i < hi)
+				dst[info] = (unsigned char)GELF_ST_INFO(STB_LOCAL,
+									GELF_ST_TYPE(dst[info]));
+		}
+		sf_patch_shdr(obj, buf, obj->symtab, 2, hi);
+	}
+	if (obj->symtab_shndx) {
+		size_t off = obj->sec[obj->symtab_shndx].shdr.sh_offset;
+
+		for (i = plan->first_global; i < obj->nsyms; i++)
+			memcpy(buf + off + 4 * i, obj->image + off + 4 * (size_t)plan->order[i], 4);
+	}
+	err = sf_apply_relocs(ctx, plan, buf);
+	if (err)
+		goto fail;
+	for (i = 1; i < obj->shnum; i++)
+		if (obj->sec[i].shdr.sh_type == SHT_GROUP && obj->sec[i].shdr.sh_link == obj->symtab)
+			sf_patch_shdr(obj, buf, i, 2, plan->map[obj->sec[i].shdr.sh_info]);
+	if (plan->addrsig_sec) {
+		const GElf_Shdr *sh = &obj->sec[plan->addrsig_sec].shdr;
+
+		if (plan->addrsig_size <= sh->sh_size) {
+			memcpy(buf + sh->sh_offset, plan->addrsig, plan->addrsig_size);
+			if (plan->addrsig_size < sh->sh_size)
+				sf_patch_shdr(obj, buf, plan->addrsig_sec, 1, plan->addrsig_size);
+		} else {
+			memcpy(buf + size, plan->addrsig, plan->addrsig_size);
+			sf_patch_shdr(obj, buf, plan->addrsig_sec, 0, size);
+			sf_patch_shdr(obj, buf, plan->addrsig_sec, 1, plan->addrsig_size);
+			size = total;
+		}
+	}
+done:
+	if (plan->verify) {
+		err = sf_verify(ctx, plan, buf, size);
+		if (err)
+			goto fail;
+	}
+	*out = buf;
+	*out_size = size;
+	return 0;
+fail:
+	free(buf);
+	return err;
+}

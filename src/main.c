@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* symfence: the command table and the entry point. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{ "seal", "partially link a library and localize its private symbols", cmd_seal },
+	{ "localize", "turn chosen global symbols of an object into local ones", cmd_localize },
+	{ "audit", "find references to private symbols in objects, archives and modules", cmd_audit },
+	{ "rules", "check rules files, or show what they match", cmd_rules },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: symfence COMMAND [OPTIONS] ...\n\n"
+		     "Seal a library inside a Linux kernel build: hide its private symbols\n"
+		     "and fail the build when anything else references them.\n\nCommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nRun 'symfence COMMAND --help' for a command's options; see symfence(1).\n"
+		     "Exit status: 0 success, 1 policy failure, 2 usage or input error.\n");
+}
+
+int cli_usage_error(struct symfence_ctx *ctx, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	symfence_vreport(ctx, SYMFENCE_ERROR, NULL, 0, 0, NULL, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'symfence %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return SYMFENCE_EXIT_FAILURE;
+}
+
+int main(int argc, char **argv)
+{
+	struct symfence_ctx ctx;
+	size_t i;
+
+	symfence_ctx_init(&ctx, symfence_diag_print, stderr);
+	if (argc < 2)
+		return usage(stderr), SYMFENCE_EXIT_FAILURE;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return usage(stdout), SYMFENCE_EXIT_OK;
+	if (!strcmp(argv[1], "--version")) {
+		printf("symfence %s\n", SYMFENCE_VERSION);
+		return SYMFENCE_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(&ctx, argc - 1, argv + 1);
+	return cli_usage_error(&ctx, NULL, "unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ELF access layer: open an object (file or memory), validate the parts
+ * every command relies on (headers, section table, section names, the symbol
+ * table and its strings), and give index-based access where index == ELF
+ * section or symbol index, with SHN_XINDEX resolved in one place.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <symfence/object.h>
+
+#include "internal.h"
+#include "object_int.h"
+
+static int sf_libelf_init(struct symfence_ctx *ctx)
+{
+	static int done;
+
+	if (done)
+		return 0;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		symfence_error(ctx, NULL, "libelf is out of date: %s", elf_errmsg(-1));
+		return -EINVAL;
+	}
+	done = 1;
+	return 0;
+}
+
+bool symfence_shndx_special(Elf32_Word shndx)
+{
+	return shndx == SHN_UNDEF || (shndx >= SHN_LORESERVE && shndx != SHN_XINDEX);
+}
+
+/* Recognises inputs that are not ELF but that users do hand us, to say what they are. */
+static const char *sf_not_elf_kind(const unsigned char *p, size_t size)
+{
+	if (size >= 4 && p[0] == 'B' && p[1] == 'C' && p[2] == 0xc0 && p[3] == 0xde)
+		return "LLVM bitcode, not an ELF object (built with -flto? seal after LTO or without it)";
+	if (size >= 4 && p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b)
+		return "LLVM bitcode wrapper, not an ELF object (built with -flto?)";
+	if (size >= 8 && !memcmp(p, "!<arch>\n", 8))
+		return "an ar archive, not an object (pass its members, or use 'symfence audit')";
+	if (size >= 8 && !memcmp(p, "!<thin>\n", 8))
+		return "a thin archive, not an object (use 'symfence audit')";
+	if (size >= 6 && !memcmp(p, "\xfd" "7zXZ", 5))
+		return "xz-compressed; decompress it first, or use 'symfence audit'";
+	if (size >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+		return "zstd-compressed; decompress it first, or use 'symfence audit'";
+	if (size >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return "gzip-compressed; decompress it first, or use 'symfence audit'";
+	return "not an ELF file";
+}
+
+static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *obj)
+{
+	const char *name = obj->name;
+	Elf_Scn *scn = NULL;
+	size_t i, entsize;
+	Elf_Data *d;
+
+	if (elf_getshdrnum(obj->elf, &obj->shnum))
+		return sf_elf_error(ctx, name, "elf_getshdrnum");
+	if (obj->shnum == 0)
+		return sf_malformed(ctx, name, "object has no section header table");
+	if (elf_getshdrstrndx(obj->elf, &obj->shstrndx))
+		return sf_elf_error(ctx, name, "elf_getshdrstrndx");
+	if (obj->shstrndx == SHN_UNDEF || obj->shstrndx >= obj->shnum)
+		return sf_malformed(ctx, name, "section name table index %zu is out of range",
+				    obj->shstrndx);
+
+	obj->sec = sf_xcalloc(obj->shnum, sizeof(*obj->sec));
+	if (!obj->sec)
+		return symfence_error(ctx, name, "out of memory for %zu sections", obj->shnum),
+		       -ENOMEM;
+
+	for (i = 0; (scn = elf_nextscn(obj->elf, scn)) != NULL; i++) {
+		size_t idx = elf_ndxscn(scn);
+		struct sf_section *s;
+
+		if (idx == SHN_UNDEF || idx >= obj->shnum)
+			return sf_malformed(ctx, name, "section index %zu is out of range", idx);
+		s = &obj->sec[idx];
+		s->scn = scn;
+		if (!gelf_getshdr(scn, &s->shdr))
+			return sf_elf_error(ctx, name, "gelf_getshdr");
+		if (s->shdr.sh_type != SHT_NOBITS &&
+		    (s->shdr.sh_offset > obj->size || obj->size - s->shdr.sh_offset < s->shdr.sh_size))
+			return sf_malformed(ctx, name,
+					    "section %zu lies outside the file (offset 0x%llx, size 0x%llx, file size 0x%zx)",
+					    idx, (unsigned long long)s->shdr.sh_offset,
+					    (unsigned long long)s->shdr.sh_size, obj->size);
+		if (s->shdr.sh_link >= obj->shnum)
+			return sf_malformed(ctx, name, "section %zu links to section %u, which does not exist",
+					    idx, s->shdr.sh_link);
+	}
+	if (i + 1 != obj->shnum)
+		return sf_malformed(ctx, name, "section table has %zu entries, the header says %zu",
+				    i + 1, obj->shnum);
+
+	/* Section names: a string table whose last byte ends the last string. */
+	if (obj->sec[obj->shstrndx].shdr.sh_type != SHT_STRTAB)
+		return sf_malformed(ctx, name, "section name table (section %zu) is not a string table",
+				    obj->shstrndx);
+	d = elf_getdata(obj->sec[obj->shstrndx].scn, NULL);
+	if (!d)
+		return sf_elf_error(ctx, name, "elf_getdata");
+	if (!d->d_buf || d->d_size == 0 || ((const char *)d->d_buf)[d->d_size - 1] != '\0')
+		return sf_malformed(ctx, name, "section name table is empty or not NUL-terminated");
+	for (i = 1; i < obj->shnum; i++) {
+		if (obj->sec[i].shdr.sh_name >= d->d_size)
+			return sf_malformed(ctx, name, "section %zu has a name offset outside the section name table",
+					    i);
+		obj->sec[i].name = (const char *)d->d_buf + obj->sec[i].shdr.sh_name;
+	}
+	obj->sec[0].name = "";
+
+	/* The symbol table: at most one, well formed. */
+	for (i = 1; i < obj->shnum; i++) {
+		if (obj->sec[i].shdr.sh_type != SHT_SYMTAB)
+			continue;
+		if (obj->symtab)
+			return sf_malformed(ctx, name, "more than one symbol table (sections %zu and %zu)",
+					    obj->symtab, i);
+		obj->symtab = i;
+	}
+	if (!obj->symtab)
+		return 0;
+
+	entsize = gelf_fsize(obj->elf, ELF_T_SYM, 1, EV_CURRENT);
+	if (obj->sec[obj->symtab].shdr.sh_entsize != entsize ||
+	    obj->sec[obj->symtab].shdr.sh_size % entsize)
+		return sf_malformed(ctx, name, "symbol table has entry size %llu and size %llu, expected entries of %zu bytes",
+				    (unsigned long long)obj->sec[obj->symtab].shdr.sh_entsize,
+				    (unsigned long long)obj->sec[obj->symtab].shdr.sh_size, entsize);
+	if (obj->sec[obj->symtab].shdr.sh_flags & SHF_COMPRESSED)
+		return sf_malformed(ctx, name, "symbol table is compressed (SHF_COMPRESSED)");
+	obj->nsyms = obj->sec[obj->symtab].shdr.sh_size / entsize;
+	obj->symdata = elf_getdata(obj->sec[obj->symtab].scn, NULL);
+	if (!obj->symdata)
+		return sf_elf_error(ctx, name, "elf_getdata");
+	if (obj->sec[obj->symtab].shdr.sh_info > obj->nsyms)
+		return sf_malformed(ctx, name, "symbol table sh_info %u is beyond its %zu symbols",
+				    obj->sec[obj->symtab].shdr.sh_info, obj->nsyms);
+
+	obj->strtab = obj->sec[obj->symtab].shdr.sh_link;
+	if (!obj->strtab || obj->sec[obj->strtab].shdr.sh_type != SHT_STRTAB)
+		return sf_malformed(ctx, name, "symbol table is not linked to a string table");
+	d = elf_getdata(obj->sec[obj->strtab].scn, NULL);
+	if (!d)
+		return sf_elf_error(ctx, name, "elf_getdata");
+	if (!d->d_buf || d->d_size == 0 || ((const char *)d->d_buf)[d->d_size - 1] != '\0')
+		return sf_malformed(ctx, name, "symbol string table is empty or not NUL-terminated");
+	obj->strs = d->d_buf;
+	obj->strsize = d->d_size;
+
+	for (i = 1; i < obj->shnum; i++) {
+		const GElf_Shdr *sh = &obj->sec[i].shdr;
+
+		if (sh->sh_type != SHT_SYMTAB_SHNDX || sh->sh_link != obj->symtab)
+			continue;
+		if (obj->symtab_shndx)
+			return sf_malformed(ctx, name, "more than one extended section index table");
+		if (sh->sh_size != obj->nsyms * sizeof(Elf32_Word))
+			return sf_malformed(ctx, name, "extended section index table has %llu bytes for %zu symbols",
+					    (unsigned long long)sh->sh_size, obj->nsyms);
+		obj->symtab_shndx = i;
+		obj->shndxdata = elf_getdata(obj->sec[i].scn, NULL);
+		if (!obj->shndxdata)
+			return sf_elf_error(ctx, name, "elf_getdata");
+	}
+	return 0;
+}
+
+/* Every symbol's name and section index must be in range; checked once here. */
+static int sf_check_symbols(struct symfence_ctx *ctx, struct symfence_object *obj)
+{
+	size_t i;
+
+	for (i = 0; i < obj->nsyms; i++) {
+		GElf_Sym sym;
+		Elf32_Word shndx;
+
+		if (!gelf_getsym(obj->symdata, (int)i, &sym))
+			return sf_elf_error(ctx, obj->name, "gelf_getsym");
+		if (sym.st_name >= obj->strsize)
+			return sf_malformed(ctx, obj->name, "symbol %zu has a name offset outside the string table",
+					    i);
+		shndx = sym.st_shndx;
+		if (shndx == SHN_XINDEX) {
+			if (!obj->shndxdata)
+				return sf_malformed(ctx, obj->name, "symbol %zu uses SHN_XINDEX but the object has no .symtab_shndx",
+						    i);
+			shndx = ((const Elf32_Word *)obj->shndxdata->d_buf)[i];
+			if (shndx == SHN_UNDEF || shndx >= obj->shnum)
+				return sf_malformed(ctx, obj->name, "symbol %zu has extended section index %u, beyond the %zu sections",
+						    i, shndx, obj->shnum);
+		} else if (shndx < SHN_LORESERVE && shndx >= obj->shnum) {
+			return sf_malformed(ctx, obj->name, "symbol %zu has section index %u, beyond the %zu sections",
+					    i, shndx, obj->shnum);
+		}
+	}
+	return 0;
+}
+
+static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
+{
+	const unsigned char *p = obj->image;
+	int err;
+
+	err = sf_libelf_init(ctx);
+	if (err)
+		return err;
+	if (obj->size < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG))
+		return sf_malformed(ctx, obj->name, "%s", sf_not_elf_kind(p, obj->size));
+	if (p[EI_CLASS] != ELFCLASS32 && p[EI_CLASS] != ELFCLASS64)
+		return sf_malformed(ctx, obj->name, "unknown ELF class %u", p[EI_CLASS]);
+	if (p[EI_DATA] != ELFDATA2LSB && p[EI_DATA] != ELFDATA2MSB)
+		return sf_malformed(ctx, obj->name, "unknown ELF data encoding %u", p[EI_DATA]);
+	if (p[EI_VERSION] != EV_CURRENT)
+		return sf_malformed(ctx, obj->name, "unknown ELF version %u", p[EI_VERSION]);
+
+	obj->elf = elf_memory((char *)obj->image, obj->size);
+	if (!obj->elf)
+		return sf_elf_error(ctx, obj->name, "elf_memory");
+	if (elf_kind(obj->elf) != ELF_K_ELF)
+		return sf_malformed(ctx, obj->name, "not an ELF file");
+	if (!gelf_getehdr(obj->elf, &obj->ehdr))
+		return sf_elf_error(ctx, obj->name, "gelf_getehdr");
+	obj->cls = p[EI_CLASS];
+	obj->msb = p[EI_DATA] == ELFDATA2MSB;
+	if (obj->ehdr.e_shoff && obj->ehdr.e_shentsize !=
+	    gelf_fsize(obj->elf, ELF_T_SHDR, 1, EV_CURRENT))
+		return sf_malformed(ctx, obj->name, "section header size %u is wrong for this ELF class",
+				    obj->ehdr.e_shentsize);
+
+	err = sf_load_sections(ctx, obj);
+	return err ? err : sf_check_symbols(ctx, obj);
+}
+
+int symfence_object_open_mem(struct symfence_ctx *ctx, const char *name, void *buf, size_t size,
+			     bool take, struct symfence_object **out)
+{
+	struct symfence_object *obj;
+	int err;
+
+	*out = NULL;
+	obj = calloc(1, sizeof(*obj));
+	if (!obj || !(obj->name = strdup(name))) {
+		free(obj);
+		if (take)
+			free(buf);
+		symfence_error(ctx, name, "out of memory");
+		return -ENOMEM;
+	}
+	obj->image = buf;
+	obj->size = size;
+	obj->owned = take ? buf : NULL;
+	err = sf_object_init(ctx, obj);
+	if (err) {
+		symfence_object_free(obj);
+		return err;
+	}
+	*out = obj;
+	return 0;
+}
+
+int symfence_object_open(struct symfence_ctx *ctx, const char *path, struct symfence_object **out)
+{
+	struct symfence_object *obj = NULL;
+	struct stat st;
+	void *map;
+	int fd, err;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		symfence_error(ctx, path, "cannot open: %s", strerror(errno));
+		return err;
+	}
+	if (fstat(fd, &st)) {
+		err = -errno;
+		symfence_error(ctx, path, "cannot stat: %s", strerror(errno));
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		symfence_error(ctx, path, "not a regular file");
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_size == 0) {
+		symfence_error(ctx, path, "empty file, not an ELF object");
+		close(fd);
+		return -EINVAL;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		err = -errno;
+		symfence_error(ctx, path, "cannot map: %s", strerror(errno));
+		return err;
+	}
+
+	err = symfence_object_open_mem(ctx, path, map, (size_t)st.st_size, false, &obj);
+	if (err) {
+		munmap(map, (size_t)st.st_size);
+		return err;
+	}
+	obj->mapped = true;
+	obj->mode = st.st_mode & 07777;
+	*out = obj;
+	return 0;
+}
+
+void symfence_object_free(struct symfence_object *obj)
+{
+	if (!obj)
+		return;
+	if (obj->elf)
+		elf_end(obj->elf);
+	if (obj->mapped)
+		munmap((void *)obj->image, obj->size);
+	free(obj->owned);
+	free(obj->sec);
+	free(obj->name);
+	free(obj);
+}
+
+const char *symfence_object_name(const struct symfence_object *obj)
+{
+	return obj->name;
+}
+
+Elf *symfence_object_elf(const struct symfence_object *obj)
+{
+	return obj->elf;
+}
+
+unsigned int symfence_object_mode(const struct symfence_object *obj)
+{
+	return obj->mode;
+}
+
+const unsigned char *symfence_object_image(const struct symfence_object *obj, size_t *size)
+{
+	if (size)
+		*size = obj->size;
+	return obj->image;
+}
+
+size_t symfence_object_shnum(const struct symfence_object *obj)
+{
+	return obj->shnum;
+}
+
+const GElf_Shdr *symfence_object_shdr(const struct symfence_object *obj, size_t i)
+{
+	return i < obj->shnum ? &obj->sec[i].shdr : NULL;
+}
+
+const char *symfence_object_secname(const struct symfence_object *obj, size_t i)
+{
+	return i < obj->shnum ? obj->sec[i].name : "";
+}
+
+size_t symfence_object_symtab(const struct symfence_object *obj)
+{
+	return obj->symtab;
+}
+
+size_t symfence_object_nsyms(const struct symfence_object *obj)
+{
+	return obj->nsyms;
+}
+
+int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *sym,
+			Elf32_Word *shndx, const char **name)
+{
+	GElf_Sym tmp;
+
+	if (i >= obj->nsyms)
+		return -ERANGE;
+	if (!sym)
+		sym = &tmp;
+	if (!gelf_getsym(obj->symdata, (int)i, sym))
+		return -ERANGE;
+	if (shndx)
+		*shndx = sym->st_shndx == SHN_XINDEX ?
+				 ((const Elf32_Word *)obj->shndxdata->d_buf)[i] : sym->st_shndx;
+	if (name)
+		*name = obj->strs + sym->st_name;
+	return 0;
+}
+
+Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i)
+{
+	Elf_Data *d;
+
+	if (i == 0 || i >= obj->shnum) {
+		symfence_error(ctx, obj->name, "section index %zu is out of range", i);
+		return NULL;
+	}
+	d = elf_getdata(obj->sec[i].scn, NULL);
+	if (!d)
+		symfence_error(ctx, obj->name, "elf_getdata() failed: %s", elf_errmsg(-1));
+	return d;
+}

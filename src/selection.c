@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The selection: which global symbols to localize, and which requests matched nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <symfence/selection.h>
+
+#include "internal.h"
+
+struct sf_name {
+	const char *name;	/* points into names_buf or argv */
+	char *owned;
+	const char *file;	/* NULL: command line */
+	unsigned int line;
+	size_t id;
+};
+
+struct sf_libsel {
+	const struct symfence_library *lib;
+	size_t base;		/* ids base .. base + nprivate - 1: private patterns */
+	size_t nprivate;
+	bool has_public;	/* id base + nprivate: "defined, not public" */
+};
+
+struct symfence_selection {
+	struct sf_name *names;	/* sorted by name once matching starts */
+	size_t nnames, cap;
+	bool sorted;
+	struct sf_libsel *libs;
+	size_t nlibs;
+	size_t count;		/* ids handed out */
+	char **files;		/* owned copies of symbols-file paths */
+	size_t nfiles;
+};
+
+int symfence_selection_new(struct symfence_selection **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+void symfence_selection_free(struct symfence_selection *sel)
+{
+	size_t i;
+
+	if (!sel)
+		return;
+	for (i = 0; i < sel->nnames; i++)
+		free(sel->names[i].owned);
+	for (i = 0; i < sel->nfiles; i++)
+		free(sel->files[i]);
+	free(sel->files);
+	free(sel->names);
+	free(sel->libs);
+	free(sel);
+}
+
+static int sf_add_name(struct symfence_selection *sel, const char *name, char *owned,
+		       const char *file, unsigned int line)
+{
+	if (sel->nnames == sel->cap) {
+		size_t cap = sel->cap ? 2 * sel->cap : 16;
+		struct sf_name *n = realloc(sel->names, cap * sizeof(*n));
+
+		if (!n) {
+			free(owned);
+			return -ENOMEM;
+		}
+		sel->names = n;
+		sel->cap = cap;
+	}
+	sel->names[sel->nnames++] = (struct sf_name){ name, owned, file, line, sel->count++ };
+	sel->sorted = false;
+	return 0;
+}
+
+int symfence_selection_add_name(struct symfence_selection *sel, const char *name,
+				const char *file, unsigned int line)
+{
+	return sf_add_name(sel, name, NULL, file, line);
+}
+
+int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_selection *sel,
+				const char *path)
+{
+	char *line = NULL, *copy, **files;
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	FILE *f;
+	int err = 0;
+
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		symfence_error(ctx, path, "cannot open: %s", strerror(errno));
+		return err;
+	}
+	files = realloc(sel->files, (sel->nfiles + 1) * sizeof(*files));
+	copy = strdup(path);
+	if (!files || !copy) {
+		if (files)
+			sel->files = files;
+		free(copy);
+		fclose(f);
+		return -ENOMEM;
+	}
+	sel->files = files;
+	sel->files[sel->nfiles++] = copy;
+	while (getline(&line, &cap, f) >= 0) {
+		char *s = line, *e;
+
+		lineno++;
+		e = strchr(s, '#');
+		if (e)
+			*e = '\0';
+		s += strspn(s, " \t\r\n");
+		e = s + strcspn(s, " \t\r\n");
+		if (*e && e[strspn(e, " \t\r\n")]) {
+			symfence_report(ctx, SYMFENCE_ERROR, path, lineno, (unsigned int)(e - line) + 1,
+					NULL, "one symbol name per line expected");
+			err = -EINVAL;
+			continue;
+		}
+		*e = '\0';
+		if (!*s)
+			continue;
+		s = strdup(s);
+		if (!s || sf_add_name(sel, s, s, copy, lineno)) {
+			err = -ENOMEM;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+int symfence_selection_add_library(struct symfence_selection *sel,
+				   const struct symfence_library *lib)
+{
+	struct sf_libsel *libs = realloc(sel->libs, (sel->nlibs + 1) * sizeof(*libs));
+	struct sf_libsel *l;
+
+	if (!libs)
+		return -ENOMEM;
+	sel->libs = libs;
+	l = &libs[sel->nlibs++];
+	l->lib = lib;
+	l->base = sel->count;
+	l->nprivate = symfence_library_npatterns(lib, SYMFENCE_PAT_PRIVATE);
+	l->has_public = symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) > 0;
+	sel->count += l->nprivate + (l->has_public ? 1 : 0);
+	return 0;
+}
+
+const char *symfence_relative_path(const char *path, const char *root)
+{
+	size_t n;
+
+	if (root && strcmp(root, ".")) {
+		n = strlen(root);
+		while (n > 1 && root[n - 1] == '/')
+			n--;
+		if (!strncmp(path, root, n) && path[n] == '/')
+			path += n + 1;
+	}
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	return path;
+}
+
+int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_selection *sel,
+				  const struct symfence_policy *policy, const char *library,
+				  const char *root, const char *object_path)
+{
+	const char *rel = symfence_relative_path(object_path, root);
+	size_t i, found = 0;
+	int err;
+
+	if (library) {
+		const struct symfence_library *lib = symfence_policy_find(policy, library);
+
+		if (!lib) {
+			symfence_error(ctx, NULL, "no library '%s' in the rules", library);
+			return -ENOENT;
+		}
+		return symfence_selection_add_library(sel, lib);
+	}
+	for (i = 0; i < symfence_policy_nlibs(policy); i++) {
+		const struct symfence_library *lib = symfence_policy_lib(policy, i);
+
+		if (symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS, rel) < 0)
+			continue;
+		err = symfence_selection_add_library(sel, lib);
+		if (err)
+			return err;
+		found++;
+	}
+	if (!found) {
+		symfence_error(ctx, object_path, "belongs to no library of the rules (name one with -l LIBRARY)");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+size_t symfence_selection_count(const struct symfence_selection *sel)
+{
+	return sel->count;
+}
+
+size_t symfence_selection_nlibs(const struct symfence_selection *sel)
+{
+	return sel->nlibs;
+}
+
+const struct symfence_library *symfence_selection_lib(const struct symfence_selection *sel,
+						      size_t i)
+{
+	return i < sel->nlibs ? sel->libs[i].lib : NULL;
+}
+
+static int sf_cmp_name(const void *a, const void *b)
+{
+	const struct sf_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, Elf32_Word shndx)
+{
+	struct symfence_selection *sel = arg;
+	size_t i;
+
+	if (sel->nnames) {
+		size_t lo = 0, hi = sel->nnames;
+
+		if (!sel->sorted) {
+			qsort(sel->names, sel->nnames, sizeof(*sel->names), sf_cmp_name);
+			sel->sorted = true;
+		}
+		while (lo < hi) {	/* the first entry with this name */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (strcmp(sel->names[mid].name, name) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < sel->nnames && !strcmp(sel->names[lo].name, name))
+			return (int)sel->names[lo].id;
+	}
+	for (i = 0; i < sel->nlibs; i++) {
+		const struct sf_libsel *l = &sel->libs[i];
+		int p = symfence_library_match_symbol(l->lib, SYMFENCE_PAT_PRIVATE, name);
+
+		if (p >= 0)
+			return (int)(l->base + (size_t)p);
+		if (l->has_public && shndx != SHN_UNDEF &&
+		    symfence_library_match_symbol(l->lib, SYMFENCE_PAT_PUBLIC, name) < 0)
+			return (int)(l->base + l->nprivate);
+	}
+	(void)sym;
+	return -1;
+}
+
+int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
+					const struct symfence_selection *sel, const size_t *hits,
+					const char *object, bool allow_missing)
+{
+	enum symfence_severity sev = allow_missing ? SYMFENCE_WARNING : SYMFENCE_ERROR;
+	size_t i, j;
+	int err = 0;
+
+	for (i = 0; i < sel->nnames; i++) {
+		const struct sf_name *n = &sel->names[i];
+
+		if (hits[n->id])
+			continue;
+		if (n->file)
+			symfence_report(ctx, sev, n->file, n->line, 1, NULL,
+					"symbol '%s' is not in %s", n->name, object);
+		else
+			symfence_report(ctx, sev, object, 0, 0, NULL,
+					"symbol '%s' is not in this object%s", n->name,
+					allow_missing ? "" : " (--allow-missing ignores this)");
+		if (!allow_missing)
+			err = -ENOENT;
+	}
+	for (i = 0; i < sel->nlibs; i++) {
+		const struct sf_libsel *l = &sel->libs[i];
+
+		for (j = 0; j < l->nprivate; j++) {
+			struct symfence_pattern_info info;
+
+			if (hits[l->base + j])
+				continue;
+			symfence_library_pattern(l->lib, SYMFENCE_PAT_PRIVATE, j, &info);
+			symfence_report(ctx, SYMFENCE_ERROR, info.file, info.line, info.col, NULL,
+					"private pattern '%s' of library '%s' matches no symbol in %s",
+					info.text, symfence_library_name(l->lib), object);
+			err = -ENOENT;
+		}
+	}
+	return err;
+}
