@@ -338,17 +338,17 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 {
 	const char *file = obj->name;
 
-	if (shndx == SHN_UNDEF) {
+	if (sym->st_shndx == SHN_UNDEF) {
 		symfence_error(ctx, file, "cannot localize '%s': it is undefined here (only referenced; localize it in the object that defines it)",
 			       name);
 		return false;
 	}
-	if (shndx == SHN_COMMON) {
+	if (sym->st_shndx == SHN_COMMON) {
 		symfence_error(ctx, file, "cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
 			       name);
 		return false;
 	}
-	if (shndx == SHN_LIVEPATCH) {
+	if (sym->st_shndx == SHN_LIVEPATCH) {
 		symfence_error(ctx, file, "cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
 			       name);
 		return false;
@@ -358,7 +358,7 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 			       name, obj->sec[scan->signature_of[i]].name);
 		return false;
 	}
-	if (!symfence_shndx_special(shndx) && scan->comdat_of_sec[shndx]) {
+	if (symfence_sym_in_section(sym) && scan->comdat_of_sec[shndx]) {
 		symfence_error(ctx, file, "cannot localize '%s': it is defined in section '%s' of a COMDAT group (inline or template code shared between objects)",
 			       name, obj->sec[shndx].name);
 		return false;
@@ -368,7 +368,6 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 			       name);
 		return false;
 	}
-	(void)sym;
 	return true;
 }
 
@@ -396,7 +395,7 @@ static int sf_warn_selected(struct symfence_ctx *ctx, struct symfence_plan *plan
 			continue;
 		if (i < plan->first_global)
 			locals[nlocals++] = name;
-		else if (!selected[i] && shndx != SHN_UNDEF && shndx != SHN_COMMON)
+		else if (!selected[i] && symfence_sym_in_section(&sym))
 			kept[nkept++] = (struct sf_keyed){ shndx, sym.st_value, i };
 	}
 	qsort(locals, nlocals, sizeof(*locals), sf_cmp_str);
@@ -434,7 +433,7 @@ static int sf_warn_selected(struct symfence_ctx *ctx, struct symfence_plan *plan
 			if (lo < kept + nkept && lo->shndx == shndx && lo->value == sym.st_value)
 				hit = lo;
 		}
-		if (hit && !symfence_shndx_special(shndx) && sf_is_named_object(&sym)) {
+		if (hit && symfence_sym_in_section(&sym) && sf_is_named_object(&sym)) {
 			const char *alias;
 
 			symfence_object_sym(obj, hit->idx, NULL, NULL, &alias);

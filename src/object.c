@@ -32,9 +32,10 @@ static int sf_libelf_init(struct symfence_ctx *ctx)
 	return 0;
 }
 
-bool symfence_shndx_special(Elf32_Word shndx)
+bool symfence_sym_in_section(const GElf_Sym *sym)
 {
-	return shndx == SHN_UNDEF || (shndx >= SHN_LORESERVE && shndx != SHN_XINDEX);
+	return sym->st_shndx != SHN_UNDEF &&
+	       (sym->st_shndx < SHN_LORESERVE || sym->st_shndx == SHN_XINDEX);
 }
 
 /* Recognises inputs that are not ELF but that users do hand us, to say what they are. */

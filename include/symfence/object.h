@@ -51,7 +51,8 @@ size_t symfence_object_nsyms(const struct symfence_object *obj);
 
 /*
  * Symbol i: *sym gets the entry, *shndx (may be NULL) the real section index
- * (st_shndx, or the .symtab_shndx entry when st_shndx is SHN_XINDEX), and
+ * (st_shndx, or the .symtab_shndx entry when st_shndx is SHN_XINDEX; test
+ * symfence_sym_in_section() before using it as a section index), and
  * *name (may be NULL) its name ("" when it has none). Returns 0, or -ERANGE.
  */
 int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *sym,
@@ -60,7 +61,11 @@ int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *s
 /* The section's data as libelf converted it, NULL with an error reported. */
 Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i);
 
-/* True for special section indices (SHN_ABS, SHN_COMMON, ...) that are not real sections. */
-bool symfence_shndx_special(Elf32_Word shndx);
+/*
+ * True when sym is defined in a real section: not SHN_UNDEF and not a special
+ * index (SHN_ABS, SHN_COMMON, SHN_LIVEPATCH, ...). Judged from the raw
+ * st_shndx: with extended numbering a real section index may be >= 0xff00.
+ */
+bool symfence_sym_in_section(const GElf_Sym *sym);
 
 #endif
