@@ -262,9 +262,7 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 				} else if (!gelf_getrela(d, (int)j, &r)) {
 					return sf_elf_error(ctx, obj->name, "gelf_getrela");
 				}
-				sym = GELF_R_SYM(r.r_info);
-				if (obj->cls == ELFCLASS32)
-					sym = ELF32_R_SYM((Elf32_Word)r.r_info);
+				sym = GELF_R_SYM(r.r_info);	/* gelf gives ELF32 in GElf layout too */
 				if (sym >= obj->nsyms)
 					return sf_malformed(ctx, obj->name, "relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
 							    j, secname, sym, obj->nsyms);
@@ -802,12 +800,9 @@ static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 				ra = (GElf_Rela){ x.r_offset, x.r_info, 0 };
 				rb = (GElf_Rela){ y.r_offset, y.r_info, 0 };
 			}
-			if (in->cls == ELFCLASS32) {
-				ra.r_info = GELF_R_INFO(ELF32_R_SYM(ra.r_info), ELF32_R_TYPE(ra.r_info));
-				rb.r_info = GELF_R_INFO(ELF32_R_SYM(rb.r_info), ELF32_R_TYPE(rb.r_info));
-			}
-			symfence_object_sym(in, GELF_R_SYM(ra.r_info), &a, NULL, &na);
-			if (symfence_object_sym(out, GELF_R_SYM(rb.r_info), &b, NULL, &nb) ||
+			na = nb = "?";
+			if (symfence_object_sym(in, GELF_R_SYM(ra.r_info), &a, NULL, &na) ||
+			    symfence_object_sym(out, GELF_R_SYM(rb.r_info), &b, NULL, &nb) ||
 			    strcmp(na, nb) || a.st_value != b.st_value ||
 			    GELF_R_TYPE(ra.r_info) != GELF_R_TYPE(rb.r_info) ||
 			    ra.r_offset != rb.r_offset || ra.r_addend != rb.r_addend) {
