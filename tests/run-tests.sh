@@ -5,7 +5,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=$TOP/build}" "${SYMFENCE:=$BUILD/symfence}"
-export BUILD SYMFENCE FIXTURES="$BUILD/fixtures"
+export TOP BUILD SYMFENCE FIXTURES="$BUILD/fixtures"
 
 passed=0 failed=0 skipped=0
 

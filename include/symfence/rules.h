@@ -22,7 +22,7 @@ enum symfence_pattern_kind {
 	SYMFENCE_PAT_PUBLIC,
 	SYMFENCE_PAT_PRIVATE,
 	SYMFENCE_PAT_ALLOW,
-	SYMFENCE_PAT_WAIVE,	/* text is "OBJECT SYMBOL" */
+	SYMFENCE_PAT_WAIVE,	/* text: the object pattern; symbol: the symbol pattern */
 	SYMFENCE_PAT_KINDS,
 };
 
@@ -62,6 +62,13 @@ void symfence_library_pattern(const struct symfence_library *lib, enum symfence_
 /* Index of the first pattern of that kind matching name, or -1. */
 int symfence_library_match_symbol(const struct symfence_library *lib,
 				  enum symfence_pattern_kind kind, const char *name);
+/*
+ * Every pattern of that kind (public, private; waive: its symbol) matching
+ * name, in no particular order: fn(arg, i) for each. Returns how many.
+ */
+size_t symfence_library_match_symbol_each(const struct symfence_library *lib,
+					  enum symfence_pattern_kind kind, const char *name,
+					  void (*fn)(void *arg, size_t i), void *arg);
 /* Object patterns (objects, allow): index of the first match of path, or -1. */
 int symfence_library_match_object(const struct symfence_library *lib,
 				  enum symfence_pattern_kind kind, const char *path);

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# symfence rules check / show through the command line: exit statuses, the
+# exact diagnostics, and what show lists, compared with nm.
+. "$(dirname "$0")/../lib.sh"
+
+# expect_same NAME FILE-GOT FILE-WANT: the two files are identical.
+expect_same() {
+	if diff -u "$3" "$2" >"$T/diff"; then
+		ok "$1"
+	else
+		fail "$1"
+		sed 's/^/    | /' "$T/diff" | head -30
+	fi
+}
+
+# --- help and usage ---
+expect_status 0 "rules --help" "$SYMFENCE" rules --help
+expect_output "rules --help shows both verbs" "$T/out" '^Usage: symfence rules check'
+expect_status 0 "rules check --help" "$SYMFENCE" rules check --help
+expect_output "rules check --help" "$T/out" '^Usage: symfence rules check \[--strict\] RULES'
+expect_status 0 "rules show --help" "$SYMFENCE" rules show --help
+expect_output "rules show --help" "$T/out" '^Usage: symfence rules show \[-l LIBRARY\] RULES \[OBJECT\.\.\.\]'
+expect_status 2 "rules without a verb" "$SYMFENCE" rules
+expect_output "rules without a verb: message" "$T/out" "^symfence: error: missing subcommand: check or show$"
+expect_status 2 "rules with an unknown verb" "$SYMFENCE" rules frob
+expect_output "unknown verb: message" "$T/out" "^symfence: error: unknown subcommand 'frob' \(check or show\)$"
+expect_output "unknown verb: where to look" "$T/out" "^Try 'symfence rules --help'\.$"
+expect_status 2 "rules check without a file" "$SYMFENCE" rules check
+expect_output "no file: message" "$T/out" "^symfence: error: no rules file given$"
+expect_output "no file: where to look" "$T/out" "^Try 'symfence rules check --help'\.$"
+expect_status 2 "rules check with a bad option" "$SYMFENCE" rules check --frob x.rules
+
+# --- check ---
+cat >good.rules <<'EOF'
+# A valid file
+library iommu-dma
+    objects  lib/iommu-dma/*.o
+    public   dma_map_sg dma_unmap_sg \
+             dma_sync_sg_for_*        # continued
+    private  dmac_* outer_*
+    hint     "use \"dma_map_sg()\""
+include common.rules
+EOF
+cat >common.rules <<'EOF'
+library common
+    private  common_*
+EOF
+expect_status 0 "check a valid file" "$SYMFENCE" rules check good.rules
+if [ -s "$T/out" ]; then fail "check a valid file prints nothing"; else ok "check a valid file prints nothing"; fi
+expect_status 0 "check the same file twice and what it includes" \
+	"$SYMFENCE" rules check good.rules common.rules good.rules
+expect_status 0 "check the repository's rules" bash -c "'$SYMFENCE' rules check '$TOP'/rules/*.rules"
+
+mkdir -p rules
+cat >rules/iommu-dma.rules <<'EOF'
+# rules/iommu-dma.rules
+library iommu-dma
+    objects  lib/iommu-dma/*.o
+    privat   dmac_*
+    private  foo[ab
+    waive    a.o
+    hint     "one"
+    hint     "two"
+library iommu-dma
+    private  x
+include missing.rules
+    public   y
+EOF
+cat >want <<'EOF'
+rules/iommu-dma.rules:4:5: error: unknown directive 'privat' (did you mean 'private'?)
+rules/iommu-dma.rules:5:14: error: bad pattern 'foo[ab': unterminated '['
+rules/iommu-dma.rules:6:5: error: 'waive' takes two words, OBJECT SYMBOL (got 1)
+rules/iommu-dma.rules:8:5: error: library 'iommu-dma' already has a hint (at rules/iommu-dma.rules:7:5)
+rules/iommu-dma.rules:9:9: error: duplicate library 'iommu-dma' (first defined at rules/iommu-dma.rules:2)
+rules/iommu-dma.rules:11:9: error: cannot include 'rules/missing.rules': No such file or directory
+rules/iommu-dma.rules:12:5: error: 'public' outside a library (start a block with 'library NAME')
+EOF
+"$SYMFENCE" rules check rules/iommu-dma.rules >stdout 2>stderr
+status=$?
+if [ "$status" = 2 ]; then ok "check a broken file: exit 2"; else fail "check a broken file: exit $status"; fi
+expect_same "check a broken file: every error, in order" stderr want
+if [ -s stdout ]; then fail "check: nothing on stdout"; else ok "check: nothing on stdout"; fi
+
+cat >a.rules <<'EOF'
+include b.rules
+EOF
+cat >b.rules <<'EOF'
+include a.rules
+EOF
+expect_status 2 "include cycle" "$SYMFENCE" rules check a.rules
+expect_output "include cycle: the chain" "$T/out" '^b\.rules:1:9: error: include cycle: a\.rules -> b\.rules -> a\.rules$'
+
+cat >two.rules <<'EOF'
+library one
+    private dmac_*
+library two
+    private dmac_flush_range
+EOF
+expect_status 2 "a name private in two libraries" "$SYMFENCE" rules check two.rules
+expect_output "private in two libraries: message" "$T/out" \
+	"^two\.rules:4:13: error: 'dmac_flush_range' is private in library 'two' and, through 'dmac_\*', in library 'one' \(two\.rules:2:13\)$"
+
+cat >warn.rules <<'EOF'
+library nothing
+    objects x.o
+EOF
+expect_status 0 "a warning alone passes" "$SYMFENCE" rules check warn.rules
+expect_output "the warning" "$T/out" \
+	"^warn\.rules:1:9: warning: library 'nothing' has no 'private' or 'public' patterns: it hides nothing$"
+expect_status 2 "--strict fails on a warning" "$SYMFENCE" rules check --strict warn.rules
+expect_status 2 "unreadable rules file" "$SYMFENCE" rules check nope.rules
+expect_output "unreadable rules file: message" "$T/out" \
+	"^nope\.rules: error: cannot read rules file: No such file or directory$"
+
+yes bogus | head -30 >many.rules
+expect_status 2 "many errors" "$SYMFENCE" rules check many.rules
+if [ "$(grep -c "error: unknown directive 'bogus'" "$T/out")" = 20 ] &&
+   grep -qx 'many.rules: error: too many errors, stopping' "$T/out"; then
+	ok "many errors: 20, then it stops"
+else
+	fail "many errors: 20, then it stops"
+	sed 's/^/    | /' "$T/out" | tail -5
+fi
+
+# --- show ---
+expect_status 0 "show without objects" "$SYMFENCE" rules show good.rules
+cat >want <<'EOF'
+library iommu-dma  [good.rules:2]
+  objects  lib/iommu-dma/*.o  [good.rules:3:14]
+  public   dma_map_sg  [good.rules:4:14]
+  public   dma_unmap_sg  [good.rules:4:25]
+  public   dma_sync_sg_for_*  [good.rules:5:14]
+  private  dmac_*  [good.rules:6:14]
+  private  outer_*  [good.rules:6:21]
+  hint     "use \"dma_map_sg()\""
+
+library common  [common.rules:1]
+  private  common_*  [common.rules:2:14]
+EOF
+expect_same "show without objects: the listing" "$T/out" want
+
+mkdir -p lib/iommu-dma drivers
+cat >lib/iommu-dma/map.c <<'EOF'
+int dma_map_sg(void) { return 0; }
+int dma_sync_sg_for_cpu(void) { return 1; }
+int dmac_flush_range(void) { return 2; }
+__attribute__((weak)) int dmac_inv_range(void) { return 3; }
+int iommu_helper(void) { return 4; }
+static int local_helper(void) { return 5; }
+int dmac_cb(void) { return local_helper(); }
+extern int outer_sync(void);
+int uses_outer(void) { return outer_sync(); }
+EOF
+cat >drivers/cam.c <<'EOF'
+int cam_probe(void) { return 0; }
+int dmac_clean_range(void) { return 1; }
+EOF
+gcc -c -o lib/iommu-dma/map.o lib/iommu-dma/map.c &&
+	gcc -c -o drivers/cam.o drivers/cam.c || { fail "cannot build the objects"; exit 0; }
+
+"$SYMFENCE" rules show -l iommu-dma good.rules lib/iommu-dma/map.o drivers/cam.o >stdout 2>stderr
+status=$?
+if [ "$status" = 0 ]; then ok "show with objects: exit 0"; else fail "show with objects: exit $status"; fi
+# What nm says the library's object defines, by pattern: the oracle.
+defined() { nm --defined-only -g lib/iommu-dma/map.o | awk '{ print $3 }' | grep -E "$1" | sort; }
+listed() { # the names listed under the pattern line matching $1
+	awk -v pat="$1" '
+		/^  [a-z]/ { inside = ($0 ~ pat); next }
+		inside && /^      / { print $1 }' stdout | grep -v '^(' | sort
+}
+# expect_listed NAME PATTERN-LINE NM-REGEX: the names listed under the line are nm's.
+expect_listed() {
+	defined "$3" >want
+	listed "$2" >got
+	if [ -s want ]; then
+		expect_same "$1" got want
+	else
+		fail "$1: nm lists nothing for /$3/"
+	fi
+}
+expect_listed "show: dmac_* lists what nm lists" '^  private  dmac_\*' '^dmac_'
+expect_listed "show: dma_sync_sg_for_* lists what nm lists" '^  public   dma_sync_sg_for_\*' \
+	'^dma_sync_sg_for_'
+expect_listed "show: the rest is private because not public" '^  private because not public' \
+	'^(iommu_helper|uses_outer)$'
+if grep -q 'dmac_clean_range\|cam_probe' stdout; then
+	fail "show: an object outside the library is not listed"
+else
+	ok "show: an object outside the library is not listed"
+fi
+expect_output "show: objects pattern lists the member" stdout '^      lib/iommu-dma/map\.o$'
+expect_output "show: the defining object" stdout '^      dmac_inv_range  \(lib/iommu-dma/map\.o\)$'
+expect_output "show: a stale pattern" stdout '^  private  outer_\*  \[good\.rules:6:21\]$'
+cat >want <<'EOF'
+good.rules:4:25: warning: public pattern 'dma_unmap_sg' of library 'iommu-dma' matches no global symbol the given objects define
+good.rules:6:21: warning: private pattern 'outer_*' of library 'iommu-dma' matches no global symbol the given objects define
+EOF
+expect_same "show: stale patterns are warned about" stderr want
+
+"$SYMFENCE" rules show -r good.rules -r common.rules -l common drivers/cam.o >stdout 2>&1
+expect_output "show -r and -l: only that library" stdout '^library common  \[common\.rules:1\]$'
+if grep -q '^library iommu-dma' stdout; then fail "show -l: other libraries hidden"; else ok "show -l: other libraries hidden"; fi
+expect_status 2 "show -l with an unknown library" "$SYMFENCE" rules show -l nope good.rules
+expect_output "unknown library: message" "$T/out" "^symfence: error: no library 'nope' in these rules$"
+expect_status 2 "show with a broken rules file" "$SYMFENCE" rules show rules/iommu-dma.rules
+expect_status 2 "show without a rules file" "$SYMFENCE" rules show
+echo "not an object" >bad.o
+expect_status 2 "show with an unreadable object" "$SYMFENCE" rules show good.rules bad.o
+expect_output "show with an unreadable object: names it" "$T/out" '^bad\.o: '
