@@ -1,0 +1,1373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The audit's scanner. For each object, only the section headers and the
+ * symbol table are read first; every global or weak name goes through the
+ * policy once per worker (a per-worker cache). Only objects that reference or
+ * define a private symbol get their relocations read (to name the function
+ * and offset of each reference) and their DWARF read (for the source line).
+ *
+ * Workers write into their own units only; everything is reported later, in
+ * input order, by the main thread, so the output does not depend on -j.
+ */
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <symfence/audit.h>
+#include <symfence/object.h>
+#include <symfence/selection.h>
+#include <symfence/symfence.h>
+
+#include "audit_int.h"
+#include "internal.h"
+
+/* ---- kept diagnostics ---- */
+
+void sf_log_append(void *arg, const struct symfence_diag *d)
+{
+	struct sf_log *log = arg;
+	struct sf_logged *e;
+
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? 2 * log->cap : 4;
+
+		e = realloc(log->v, cap * sizeof(*e));
+		if (!e)
+			return;
+		log->v = e;
+		log->cap = cap;
+	}
+	e = &log->v[log->n];
+	e->severity = d->severity;
+	e->file = sf_strdup(d->file);
+	e->where = sf_strdup(d->where);
+	e->message = sf_strdup(d->message);
+	e->line = d->line;
+	e->col = d->col;
+	if (e->message)
+		log->n++;
+}
+
+void sf_log_replay(struct symfence_ctx *ctx, const struct sf_log *log)
+{
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		const struct sf_logged *e = &log->v[i];
+
+		symfence_report(ctx, e->severity, e->file, e->line, e->col, e->where, "%s",
+				e->message);
+	}
+}
+
+void sf_log_free(struct sf_log *log)
+{
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		free(log->v[i].file);
+		free(log->v[i].where);
+		free(log->v[i].message);
+	}
+	free(log->v);
+	memset(log, 0, sizeof(*log));
+}
+
+/* ---- findings ---- */
+
+void sf_finding_release(struct sf_finding *f)
+{
+	free((char *)f->pub.function);
+	free((char *)f->pub.section);
+	free((char *)f->pub.symbol);
+	free((char *)f->pub.src_file);
+}
+
+#define CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
+static int cmp_fold(const void *x, const void *y)
+{
+	const struct sf_finding *a = x, *b = y;
+	int c = CMP(a->pub.kind, b->pub.kind);
+
+	c = c ? c : strcmp(a->pub.symbol, b->pub.symbol);
+	c = c ? c : CMP(a->group, b->group);
+	c = c ? c : CMP(a->shndx, b->shndx);
+	return c ? c : CMP(a->secoff, b->secoff);
+}
+
+static int cmp_reading(const void *x, const void *y)
+{
+	const struct sf_finding *a = x, *b = y;
+	bool da = a->pub.kind == SYMFENCE_FIND_DEFINITION,
+	     db = b->pub.kind == SYMFENCE_FIND_DEFINITION;
+	int c = CMP(da, db);
+
+	c = c ? c : CMP(a->shndx, b->shndx);
+	c = c ? c : CMP(a->secoff, b->secoff);
+	c = c ? c : strcmp(a->pub.symbol, b->pub.symbol);
+	return c ? c : CMP(a->pub.kind, b->pub.kind);
+}
+
+size_t sf_findings_fold(struct sf_finding *v, size_t n)
+{
+	size_t i, out = 0;
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_fold);
+	for (i = 1; i < n; i++) {
+		struct sf_finding *last = &v[out];
+
+		if (last->pub.kind == v[i].pub.kind && last->group == v[i].group &&
+		    !strcmp(last->pub.symbol, v[i].pub.symbol))
+			last->pub.count += v[i].pub.count;
+		else
+			v[++out] = v[i];
+	}
+	out++;
+	qsort(v, out, sizeof(*v), cmp_reading);
+	return out;
+}
+
+/* ---- the audit ---- */
+
+int symfence_audit_new(struct symfence_ctx *ctx, const struct symfence_policy *policy,
+		       const struct symfence_audit_opts *opts, struct symfence_audit **out)
+{
+	struct symfence_audit *a;
+
+	*out = NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		goto nomem;
+	a->policy = policy;
+	a->nlibs = symfence_policy_nlibs(policy);
+	a->jobs = opts ? opts->jobs : 0;
+	a->max_decompressed = opts && opts->max_decompressed ? opts->max_decompressed
+							     : SYMFENCE_AUDIT_MAX_DECOMPRESSED;
+	if (opts && opts->root && strcmp(opts->root, ".")) {
+		a->root = strdup(opts->root);
+		if (!a->root)
+			goto nomem;
+	}
+	a->root_abs = realpath(a->root ? a->root : ".", NULL);
+	if (!a->root_abs) {
+		symfence_error(ctx, a->root ? a->root : ".",
+			       "cannot resolve the root directory: %s", strerror(errno));
+		symfence_audit_free(a);
+		return -ENOENT;
+	}
+	a->libdefs = sf_xcalloc(a->nlibs, sizeof(*a->libdefs));
+	a->libseen = sf_xcalloc(a->nlibs, sizeof(*a->libseen));
+	if (!a->libdefs || !a->libseen)
+		goto nomem;
+	*out = a;
+	return 0;
+nomem:
+	symfence_error(ctx, NULL, "out of memory");
+	symfence_audit_free(a);
+	return -ENOMEM;
+}
+
+void symfence_audit_free(struct symfence_audit *a)
+{
+	size_t i, j;
+
+	if (!a)
+		return;
+	for (i = 0; i < a->nunits; i++) {
+		struct sf_unit *u = &a->units[i];
+
+		if (!a->ran)
+			for (j = 0; j < u->nfindings; j++)
+				sf_finding_release(&u->findings[j]);
+		if (!a->ran)
+			free(u->findings);
+		sf_log_free(&u->log);
+		free(u->file);
+		free(u->display);
+		free(u->path);
+	}
+	free(a->units);
+	for (i = 0; i < a->nfindings; i++)
+		sf_finding_release(&a->findings[i]);
+	free(a->findings);
+	for (i = 0; i < a->nstale; i++) {
+		free(a->stale[i].object);
+		free(a->stale[i].symbol);
+	}
+	free(a->stale);
+	for (i = 0; i < a->nbaseline; i++) {
+		free(a->baseline[i].object);
+		free(a->baseline[i].symbol);
+	}
+	free(a->baseline);
+	free(a->baseline_path);
+	for (i = 0; a->libdefs && i < a->nlibs; i++)
+		sf_htab_free(&a->libdefs[i]);
+	free(a->libdefs);
+	free(a->libseen);
+	for (i = 0; i < a->nstrs; i++)
+		free(a->strs[i]);
+	free(a->strs);
+	sf_log_free(&a->global);
+	free(a->seen);
+	free(a->root);
+	free(a->root_abs);
+	free(a);
+}
+
+/* ---- reading one unit ---- */
+
+struct sf_image {
+	const unsigned char *map;
+	size_t mapsize;
+	unsigned char *buf;
+	const unsigned char *p;
+	size_t size;
+};
+
+static void image_release(struct sf_image *img)
+{
+	if (img->map)
+		munmap((void *)img->map, img->mapsize);
+	free(img->buf);
+	memset(img, 0, sizeof(*img));
+}
+
+static int read_member(struct symfence_ctx *ctx, const struct sf_unit *u, struct sf_image *img)
+{
+	size_t done = 0;
+	int fd, err = 0;
+
+	if (u->size > SIZE_MAX || !(img->buf = malloc(u->size ? (size_t)u->size : 1))) {
+		symfence_error(ctx, u->display, "out of memory");
+		return -ENOMEM;
+	}
+	fd = open(u->file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		symfence_error(ctx, u->display, "cannot open: %s", strerror(errno));
+		return err;
+	}
+	while (done < u->size) {
+		ssize_t r = pread(fd, img->buf + done, (size_t)u->size - done,
+				  (off_t)(u->offset + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err = r ? -errno : -EIO;
+			symfence_error(ctx, u->display, "cannot read: %s",
+				       r ? strerror(errno) : "the archive is truncated");
+			break;
+		}
+		done += (size_t)r;
+	}
+	close(fd);
+	img->p = img->buf;
+	img->size = done;
+	return err;
+}
+
+static bool is_bitcode(const unsigned char *p, size_t size)
+{
+	return size >= 4 && ((p[0] == 'B' && p[1] == 'C' && p[2] == 0xc0 && p[3] == 0xde) ||
+			     (p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b));
+}
+
+/* 0 with *obj; 1 skipped (reported); a negative errno (reported). */
+static int load_unit(struct symfence_ctx *ctx, const struct symfence_audit *a,
+		     const struct sf_unit *u, struct sf_image *img, struct symfence_object **obj)
+{
+	enum sf_compression c;
+	GElf_Ehdr eh;
+	int err;
+
+	*obj = NULL;
+	if (u->member) {
+		err = read_member(ctx, u, img);
+	} else {
+		err = sf_map_file(ctx, u->file, &img->map, &img->mapsize);
+		img->p = img->map;
+		img->size = img->mapsize;
+	}
+	if (err)
+		return err;
+	c = sf_compression_of(img->p, img->size);
+	if (c != SF_COMP_NONE) {
+		unsigned char *out;
+		size_t size;
+
+		err = sf_decompress(ctx, u->display, c, img->p, img->size, a->max_decompressed,
+				    &out, &size);
+		if (err)
+			return err;
+		image_release(img);
+		img->buf = out;
+		img->p = out;
+		img->size = size;
+	}
+	if (sf_is_archive(img->p, img->size)) {
+		symfence_error(
+			ctx, u->display,
+			"an archive inside an archive or a compressed file is not supported; extract it first");
+		return -EINVAL;
+	}
+	if (is_bitcode(img->p, img->size)) {
+		symfence_warning(
+			ctx, u->display,
+			"LLVM bitcode (built with -flto?), not audited: audit the objects after the LTO link");
+		return 1;
+	}
+	err = symfence_object_open_mem(ctx, u->display, (void *)img->p, img->size, false, obj);
+	if (err)
+		return err;
+	if (!gelf_getehdr(symfence_object_elf(*obj), &eh) || eh.e_type != ET_REL) {
+		symfence_error(
+			ctx, u->display,
+			"not a relocatable object (an executable or shared object?); audit .o and .ko files and archives");
+		symfence_object_free(*obj);
+		*obj = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- the policy, cached per worker ---- */
+
+struct sf_worker {
+	struct symfence_audit *a;
+	atomic_size_t *next;
+	struct sf_htab cache; /* name -> classification */
+	char **chunks; /* the cache's keys */
+	size_t nchunks;
+	char *chunk;
+	size_t left;
+	size_t stride; /* classification = 1 + lib * stride + pattern + 1 */
+	signed char *exempt; /* [nlibs] for the current unit: -1 not known yet */
+	struct sf_finding *raw; /* scratch: one per relocation */
+	size_t nraw, rawcap;
+};
+
+static const char *worker_dup(struct sf_worker *w, const char *s, size_t len)
+{
+	char *p, **v;
+
+	if (w->left < len + 1) {
+		size_t size = len + 1 > 65536 ? len + 1 : 65536;
+
+		v = realloc(w->chunks, (w->nchunks + 1) * sizeof(*v));
+		if (!v)
+			return NULL;
+		w->chunks = v;
+		w->chunk = malloc(size);
+		if (!w->chunk) {
+			w->left = 0;
+			return NULL;
+		}
+		w->chunks[w->nchunks++] = w->chunk;
+		w->left = size;
+	}
+	p = w->chunk;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	w->chunk += len + 1;
+	w->left -= len + 1;
+	return p;
+}
+
+static void worker_free(struct sf_worker *w)
+{
+	size_t i;
+
+	sf_htab_free(&w->cache);
+	for (i = 0; i < w->nchunks; i++)
+		free(w->chunks[i]);
+	free(w->chunks);
+	free(w->exempt);
+	free(w->raw);
+}
+
+/* Which library makes name private, and how; 0 when none. */
+static size_t classify_uncached(const struct sf_worker *w, const char *name, uint64_t hash,
+				size_t len)
+{
+	const struct symfence_audit *a = w->a;
+	size_t i;
+	int p;
+
+	for (i = 0; i < a->nlibs; i++) {
+		p = symfence_library_match_symbol(symfence_policy_lib(a->policy, i),
+						  SYMFENCE_PAT_PRIVATE, name);
+		if (p >= 0)
+			return 1 + i * w->stride + (size_t)p + 1;
+	}
+	for (i = 0; i < a->nlibs; i++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
+
+		if (a->libdefs[i].n && sf_htab_get(&a->libdefs[i], hash, name, len) &&
+		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0)
+			return 1 + i * w->stride;
+	}
+	return 0;
+}
+
+static size_t classify(struct sf_worker *w, const char *name)
+{
+	size_t len = strlen(name), v;
+	uint64_t hash = sf_hash(name, len, false);
+	struct sf_hent *e = sf_htab_get(&w->cache, hash, name, len);
+	const char *key;
+
+	if (e)
+		return e->val;
+	v = classify_uncached(w, name, hash, len);
+	key = worker_dup(w, name, len);
+	if (key) {
+		e = sf_htab_put(&w->cache, key, len);
+		if (e)
+			e->val = v;
+	}
+	return v;
+}
+
+static bool exempt(struct sf_worker *w, const struct sf_unit *u, size_t lib)
+{
+	const struct symfence_library *l;
+
+	if (w->exempt[lib] < 0) {
+		l = symfence_policy_lib(w->a->policy, lib);
+		w->exempt[lib] =
+			symfence_library_match_object(l, SYMFENCE_PAT_OBJECTS, u->path) >= 0 ||
+			symfence_library_match_object(l, SYMFENCE_PAT_ALLOW, u->path) >= 0;
+	}
+	return w->exempt[lib];
+}
+
+/* ---- locating references ---- */
+
+struct sf_func {
+	size_t shndx, sym;
+	uint64_t value, size;
+	int rank; /* global before weak before local */
+	const char *name;
+};
+
+static int cmp_func(const void *x, const void *y)
+{
+	const struct sf_func *a = x, *b = y;
+	int c = CMP(a->shndx, b->shndx);
+
+	c = c ? c : CMP(a->value, b->value);
+	c = c ? c : CMP(a->rank, b->rank);
+	return c ? c : CMP(a->sym, b->sym);
+}
+
+/* The function symbols of obj that have a size, sorted by (section, address). */
+static struct sf_func *function_index(struct symfence_object *obj, size_t *n)
+{
+	size_t nsyms = symfence_object_nsyms(obj), i;
+	struct sf_func *v = sf_xcalloc(nsyms, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (i = 1; i < nsyms; i++) {
+		GElf_Sym s;
+		Elf32_Word shndx;
+		const char *name;
+		int type, bind;
+
+		if (symfence_object_sym(obj, i, &s, &shndx, &name))
+			continue;
+		type = GELF_ST_TYPE(s.st_info);
+		bind = GELF_ST_BIND(s.st_info);
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || !s.st_size || !*name ||
+		    !symfence_sym_in_section(&s))
+			continue;
+		v[(*n)++] = (struct sf_func){ shndx,
+					      i,
+					      s.st_value,
+					      s.st_size,
+					      bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2,
+					      name };
+	}
+	qsort(v, *n, sizeof(*v), cmp_func);
+	return v;
+}
+
+/* The function covering offset off of section shndx, or NULL. */
+static const struct sf_func *covering(const struct sf_func *v, size_t n, size_t shndx, uint64_t off)
+{
+	size_t lo = 0, hi = n, k;
+
+	while (lo < hi) { /* first entry after (shndx, off) */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].shndx < shndx || (v[mid].shndx == shndx && v[mid].value <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || v[lo - 1].shndx != shndx)
+		return NULL;
+	/* Aliases share an address: the best ranked one that covers off. */
+	for (k = lo - 1; k > 0 && v[k - 1].shndx == shndx && v[k - 1].value == v[lo - 1].value; k--)
+		;
+	for (; k < lo; k++)
+		if (off - v[k].value < v[k].size)
+			return &v[k];
+	return NULL;
+}
+
+/* A symbol of the object that is a finding, by symbol index. */
+struct sf_flag {
+	size_t sym;
+	enum symfence_finding_kind kind;
+	size_t lib;
+	int pattern;
+	const char *name;
+	Elf32_Word shndx; /* 0 when not in a real section (SHN_UNDEF, SHN_ABS, SHN_COMMON) */
+	uint64_t value;
+	bool referenced;
+};
+
+static struct sf_finding *raw_add(struct sf_worker *w)
+{
+	if (w->nraw == w->rawcap) {
+		size_t cap = w->rawcap ? 2 * w->rawcap : 64;
+		struct sf_finding *v = realloc(w->raw, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		w->raw = v;
+		w->rawcap = cap;
+	}
+	memset(&w->raw[w->nraw], 0, sizeof(w->raw[0]));
+	return &w->raw[w->nraw++];
+}
+
+static struct sf_finding *raw_flag(struct sf_worker *w, const struct sf_flag *fl)
+{
+	struct sf_finding *f = raw_add(w);
+
+	if (!f)
+		return NULL;
+	f->pub.kind = fl->kind;
+	f->pub.symbol = fl->name;
+	f->pub.pattern = fl->pattern;
+	f->lib = fl->lib;
+	f->group = SIZE_MAX;
+	return f;
+}
+
+/* One raw finding per relocation that names a flagged symbol, from SHF_ALLOC sections. */
+static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence_object *obj,
+		  struct sf_flag *flags, size_t nflags, const size_t *flag_of)
+{
+	size_t shnum = symfence_object_shnum(obj), symtab = symfence_object_symtab(obj);
+	size_t nsyms = symfence_object_nsyms(obj), nfuncs, s, j;
+	struct sf_func *funcs = function_index(obj, &nfuncs);
+	Elf *elf = symfence_object_elf(obj);
+	int err = 0;
+
+	if (!funcs)
+		return -ENOMEM;
+	for (s = 1; s < shnum && !err; s++) {
+		const GElf_Shdr *sh = symfence_object_shdr(obj, s), *target;
+		bool rela = sh->sh_type == SHT_RELA;
+		size_t entsize, n;
+		Elf_Data *d;
+
+		if ((sh->sh_type != SHT_REL && !rela) || sh->sh_link != symtab)
+			continue;
+		target = symfence_object_shdr(obj, sh->sh_info);
+		if (!sh->sh_info || !target || !(target->sh_flags & SHF_ALLOC))
+			continue;
+		d = symfence_object_data(ctx, obj, s);
+		if (!d) {
+			err = -EINVAL;
+			break;
+		}
+		entsize = gelf_fsize(elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT);
+		n = entsize ? d->d_size / entsize : 0;
+		for (j = 0; j < n; j++) {
+			GElf_Rela r;
+			const struct sf_func *fn;
+			struct sf_finding *f;
+			size_t sym;
+
+			if (rela ? !gelf_getrela(d, (int)j, &r)
+				 : !gelf_getrel(d, (int)j, (GElf_Rel *)&r)) {
+				err = sf_elf_error(ctx, symfence_object_name(obj),
+						   rela ? "gelf_getrela" : "gelf_getrel");
+				break;
+			}
+			sym = GELF_R_SYM(r.r_info);
+			if (sym >= nsyms || flag_of[sym] == SIZE_MAX)
+				continue;
+			flags[flag_of[sym]].referenced = true;
+			f = raw_flag(w, &flags[flag_of[sym]]);
+			if (!f) {
+				err = -ENOMEM;
+				break;
+			}
+			f->shndx = sh->sh_info;
+			f->secoff = r.r_offset;
+			f->pub.count = 1;
+			f->pub.section = symfence_object_secname(obj, sh->sh_info);
+			fn = covering(funcs, nfuncs, sh->sh_info, r.r_offset);
+			if (fn) {
+				f->pub.function = fn->name;
+				f->pub.offset = r.r_offset - fn->value;
+				f->group = fn->sym;
+			} else {
+				f->pub.offset = r.r_offset;
+				f->group = SIZE_MAX - sh->sh_info;
+			}
+		}
+	}
+	/* Definitions, and references that no relocation of the code uses. */
+	for (j = 0; j < nflags && !err; j++) {
+		struct sf_finding *f;
+
+		if (flags[j].kind != SYMFENCE_FIND_DEFINITION && flags[j].referenced)
+			continue;
+		f = raw_flag(w, &flags[j]);
+		if (!f) {
+			err = -ENOMEM;
+			break;
+		}
+		if (flags[j].kind == SYMFENCE_FIND_DEFINITION) {
+			f->shndx = flags[j].shndx;
+			f->secoff = flags[j].value;
+			f->pub.offset = flags[j].value;
+			if (f->shndx)
+				f->pub.section = symfence_object_secname(obj, f->shndx);
+		}
+	}
+	free(funcs);
+	return err;
+}
+
+/* ---- source lines ---- */
+
+static bool has_dwarf(const struct symfence_object *obj)
+{
+	size_t i;
+
+	for (i = 1; i < symfence_object_shnum(obj); i++) {
+		const char *name = symfence_object_secname(obj, i);
+
+		if (!strcmp(name, ".debug_line") || !strcmp(name, ".zdebug_line"))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Source lines through libdwfl, which relocates the DWARF of a relocatable
+ * object (it lays the sections out and applies .rela.debug_*). It works on a
+ * private copy: relocating writes into the image. One object at a time:
+ * elfutils is not built thread-safe everywhere, and only objects with
+ * findings get here.
+ */
+static pthread_mutex_t dwarf_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void source_lines(const struct symfence_audit *a, struct symfence_object *obj,
+			 struct sf_finding *v, size_t n)
+{
+	static char *debuginfo_path;
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+		.debuginfo_path = &debuginfo_path,
+	};
+	const unsigned char *image;
+	Dwfl_Module *mod;
+	Dwfl *dwfl = NULL;
+	char *copy = NULL;
+	GElf_Addr bias;
+	size_t size, i;
+	Elf *elf;
+
+	image = symfence_object_image(obj, &size);
+	copy = malloc(size);
+	if (!copy)
+		return;
+	memcpy(copy, image, size);
+	dwfl = dwfl_begin(&cb);
+	if (!dwfl)
+		goto out;
+	dwfl_report_begin(dwfl);
+	mod = dwfl_report_offline_memory(dwfl, symfence_object_name(obj), symfence_object_name(obj),
+					 copy, size);
+	if (dwfl_report_end(dwfl, NULL, NULL) || !mod)
+		goto out;
+	elf = dwfl_module_getelf(mod, &bias);
+	if (!elf)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const char *file;
+		Dwfl_Line *line;
+		GElf_Shdr sh;
+		Elf_Scn *scn;
+		int lineno = 0;
+
+		if (!v[i].shndx || !(scn = elf_getscn(elf, v[i].shndx)) || !gelf_getshdr(scn, &sh))
+			continue;
+		line = dwfl_module_getsrc(mod, sh.sh_addr + bias + v[i].secoff);
+		file = line ? dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL) : NULL;
+		if (!file || lineno <= 0)
+			continue;
+		if (file[0] == '/')
+			file = symfence_relative_path(file, a->root_abs);
+		v[i].pub.src_file = strdup(file);
+		v[i].pub.src_line = (unsigned int)lineno;
+	}
+out:
+	dwfl_end(dwfl);
+	free(copy);
+}
+
+/* ---- scanning ---- */
+
+static void rule_of(struct sf_finding *f, const struct symfence_library *lib)
+{
+	struct symfence_pattern_info info = { 0 };
+
+	if (f->pub.pattern >= 0)
+		symfence_library_pattern(lib, SYMFENCE_PAT_PRIVATE, (size_t)f->pub.pattern, &info);
+	else if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC))
+		symfence_library_pattern(lib, SYMFENCE_PAT_PUBLIC, 0, &info);
+	f->pub.rule_file = info.file ? info.file : symfence_library_file(lib);
+	f->pub.rule_line = info.file ? info.line : symfence_library_line(lib);
+	f->pub.rule_col = info.file ? info.col : 0;
+}
+
+/* The worker's raw findings, folded, become the unit's (with copied strings). */
+static int keep_findings(struct sf_worker *w, struct sf_unit *u, struct symfence_object *obj)
+{
+	size_t n = sf_findings_fold(w->raw, w->nraw), i;
+	struct sf_finding *v = sf_xcalloc(n, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct sf_finding *f = &v[i];
+
+		*f = w->raw[i];
+		f->pub.lib = symfence_policy_lib(w->a->policy, f->lib);
+		f->pub.object = u->display;
+		f->pub.path = u->path;
+		f->pub.symbol = strdup(f->pub.symbol);
+		f->pub.function = sf_strdup(f->pub.function);
+		f->pub.section = sf_strdup(f->pub.section);
+		rule_of(f, f->pub.lib);
+		if (!f->pub.symbol) {
+			u->findings = v;
+			u->nfindings = i + 1;
+			return -ENOMEM;
+		}
+	}
+	u->findings = v;
+	u->nfindings = n;
+	if (has_dwarf(obj)) {
+		pthread_mutex_lock(&dwarf_lock);
+		source_lines(w->a, obj, v, n);
+		pthread_mutex_unlock(&dwarf_lock);
+	}
+	return 0;
+}
+
+static void scan_unit(struct sf_worker *w, struct sf_unit *u)
+{
+	struct symfence_object *obj = NULL;
+	struct sf_image img = { 0 };
+	struct symfence_ctx uctx;
+	struct sf_flag *flags = NULL;
+	size_t *flag_of = NULL, nflags = 0, nsyms, i;
+	bool lto = false;
+	int err;
+
+	symfence_ctx_init(&uctx, sf_log_append, &u->log);
+	err = load_unit(&uctx, w->a, u, &img, &obj);
+	if (err) {
+		u->unreadable = err < 0;
+		u->skipped = err > 0;
+		goto out;
+	}
+	memset(w->exempt, -1, w->a->nlibs);
+	nsyms = symfence_object_nsyms(obj);
+	for (i = 1; i < nsyms; i++) {
+		GElf_Sym s;
+		Elf32_Word shndx;
+		const char *name;
+		size_t v, lib;
+		int bind, type;
+
+		if (symfence_object_sym(obj, i, &s, &shndx, &name))
+			continue;
+		bind = GELF_ST_BIND(s.st_info);
+		type = GELF_ST_TYPE(s.st_info);
+		if (bind == STB_LOCAL || type == STT_SECTION || type == STT_FILE || !*name)
+			continue;
+		if (name[0] == '_' && !strcmp(name, "__gnu_lto_slim"))
+			lto = true;
+		v = classify(w, name);
+		if (!v)
+			continue;
+		lib = (v - 1) / w->stride;
+		if (exempt(w, u, lib))
+			continue;
+		if (!flags) {
+			flags = sf_xcalloc(nsyms, sizeof(*flags));
+			flag_of = sf_xcalloc(nsyms, sizeof(*flag_of));
+			if (!flags || !flag_of) {
+				err = -ENOMEM;
+				goto out;
+			}
+			memset(flag_of, 0xff, nsyms * sizeof(*flag_of));
+		}
+		flag_of[i] = nflags;
+		flags[nflags++] = (struct sf_flag){
+			.sym = i,
+			.kind = shndx != SHN_UNDEF ? SYMFENCE_FIND_DEFINITION
+				: bind == STB_WEAK ? SYMFENCE_FIND_WEAK_REFERENCE
+						   : SYMFENCE_FIND_REFERENCE,
+			.lib = lib,
+			.pattern = (int)((v - 1) % w->stride) - 1,
+			.name = name,
+			.shndx = symfence_sym_in_section(&s) ? shndx : 0,
+			.value = s.st_value,
+		};
+	}
+	if (lto) {
+		symfence_warning(
+			&uctx, u->display,
+			"GCC LTO object without machine code (-flto without -ffat-lto-objects), not audited: audit the objects after the LTO link");
+		u->skipped = true;
+		goto out;
+	}
+	u->audited = true;
+	if (!nflags)
+		goto out;
+	w->nraw = 0;
+	err = locate(&uctx, w, obj, flags, nflags, flag_of);
+	if (!err)
+		err = keep_findings(w, u, obj);
+	if (err && uctx.errors)
+		u->unreadable = true;
+out:
+	if (err == -ENOMEM) {
+		symfence_error(&uctx, u->display, "out of memory");
+		u->unreadable = true;
+	}
+	free(flags);
+	free(flag_of);
+	symfence_object_free(obj);
+	image_release(&img);
+}
+
+static int worker_init(struct sf_worker *w, struct symfence_audit *a, atomic_size_t *next)
+{
+	size_t i, stride = 1;
+
+	memset(w, 0, sizeof(*w));
+	w->a = a;
+	w->next = next;
+	for (i = 0; i < a->nlibs; i++) {
+		size_t n = symfence_library_npatterns(symfence_policy_lib(a->policy, i),
+						      SYMFENCE_PAT_PRIVATE);
+
+		if (n + 1 > stride)
+			stride = n + 1;
+	}
+	w->stride = stride;
+	w->exempt = malloc(a->nlibs ? a->nlibs : 1);
+	return w->exempt ? 0 : -ENOMEM;
+}
+
+static void *worker_main(void *arg)
+{
+	struct sf_worker *w = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(w->next, 1)) < w->a->nunits)
+		if (w->a->units[i].file)
+			scan_unit(w, &w->a->units[i]);
+	return NULL;
+}
+
+static unsigned int cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0)
+		return (unsigned int)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned int)n : 1;
+}
+
+static int scan_all(struct symfence_ctx *ctx, struct symfence_audit *a)
+{
+	unsigned int jobs = a->jobs ? a->jobs : cpus(), started = 0, i;
+	struct sf_worker *w;
+	pthread_t *tids;
+	atomic_size_t next = 0;
+	int err = 0;
+
+	if (jobs > a->nunits)
+		jobs = a->nunits ? (unsigned int)a->nunits : 1;
+	w = sf_xcalloc(jobs, sizeof(*w));
+	tids = sf_xcalloc(jobs, sizeof(*tids));
+	if (!w || !tids) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < jobs && !err; i++)
+		err = worker_init(&w[i], a, &next);
+	if (err)
+		goto out;
+	for (i = 1; i < jobs; i++) {
+		if (pthread_create(&tids[i], NULL, worker_main, &w[i]))
+			break; /* fewer threads, same result */
+		started++;
+	}
+	worker_main(&w[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+out:
+	for (i = 0; w && i < jobs; i++)
+		worker_free(&w[i]);
+	free(w);
+	free(tids);
+	if (err)
+		symfence_error(ctx, NULL, "out of memory");
+	return err;
+}
+
+/* ---- pass 1: what the libraries with public patterns define ---- */
+
+static int keep_str(struct symfence_audit *a, const char *s, const char **out)
+{
+	char **v;
+
+	if (a->nstrs == a->strcap) {
+		size_t cap = a->strcap ? 2 * a->strcap : 256;
+
+		v = realloc(a->strs, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		a->strs = v;
+		a->strcap = cap;
+	}
+	a->strs[a->nstrs] = strdup(s);
+	if (!a->strs[a->nstrs])
+		return -ENOMEM;
+	*out = a->strs[a->nstrs++];
+	return 0;
+}
+
+static int collect_definitions(struct symfence_audit *a, const struct sf_unit *u, size_t lib)
+{
+	struct symfence_object *obj = NULL;
+	struct sf_image img = { 0 };
+	struct symfence_ctx quiet;
+	size_t i, nsyms;
+	int err = 0;
+
+	symfence_ctx_init(&quiet, NULL, NULL); /* pass 2 reports what cannot be read */
+	if (load_unit(&quiet, a, u, &img, &obj)) {
+		image_release(&img);
+		return 0;
+	}
+	a->libseen[lib] = true;
+	nsyms = symfence_object_nsyms(obj);
+	for (i = 1; i < nsyms && !err; i++) {
+		GElf_Sym s;
+		Elf32_Word shndx;
+		const char *name, *key;
+		struct sf_hent *e;
+
+		if (symfence_object_sym(obj, i, &s, &shndx, &name) || shndx == SHN_UNDEF ||
+		    GELF_ST_BIND(s.st_info) == STB_LOCAL || !*name ||
+		    sf_htab_get(&a->libdefs[lib], sf_hash(name, strlen(name), false), name,
+				strlen(name)))
+			continue;
+		err = keep_str(a, name, &key);
+		if (!err && !(e = sf_htab_put(&a->libdefs[lib], key, strlen(key))))
+			err = -ENOMEM;
+	}
+	symfence_object_free(obj);
+	image_release(&img);
+	return err;
+}
+
+static int library_pass(struct symfence_ctx *ctx, struct symfence_audit *a)
+{
+	struct symfence_ctx gctx;
+	size_t i, l;
+	int err = 0;
+
+	for (i = 0; i < a->nunits && !err; i++) {
+		if (!a->units[i].file)
+			continue;
+		for (l = 0; l < a->nlibs && !err; l++) {
+			const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+			if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) &&
+			    symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS,
+							  a->units[i].path) >= 0)
+				err = collect_definitions(a, &a->units[i], l);
+		}
+	}
+	symfence_ctx_init(&gctx, sf_log_append, &a->global);
+	for (l = 0; l < a->nlibs && !err; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) && !a->libseen[l])
+			symfence_report(
+				&gctx, SYMFENCE_NOTE, symfence_library_file(lib),
+				symfence_library_line(lib), 0, NULL,
+				"library '%s' has public patterns but none of its objects is among the inputs: only its private patterns are checked",
+				symfence_library_name(lib));
+	}
+	if (err)
+		symfence_error(ctx, NULL, "out of memory");
+	return err;
+}
+
+/* ---- after the scan: waivers, the baseline, stale entries ---- */
+
+static int cmp_baseline(const void *x, const void *y)
+{
+	const struct sf_baseline_entry *a = x, *b = y;
+	int c = strcmp(a->object, b->object);
+
+	c = c ? c : strcmp(a->symbol, b->symbol);
+	return c ? c : CMP(a->line, b->line);
+}
+
+static struct sf_baseline_entry *baseline_find(struct symfence_audit *a, const char *object,
+					       const char *symbol)
+{
+	struct sf_baseline_entry key = { (char *)object, (char *)symbol, 0, 0 };
+	size_t lo = 0, hi = a->nbaseline;
+
+	while (lo < hi) { /* the first entry not below (object, symbol) */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_baseline(&a->baseline[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < a->nbaseline && !strcmp(a->baseline[lo].object, object) &&
+	    !strcmp(a->baseline[lo].symbol, symbol))
+		return &a->baseline[lo];
+	return NULL;
+}
+
+int symfence_audit_load_baseline(struct symfence_ctx *ctx, struct symfence_audit *a,
+				 const char *path)
+{
+	char *line = NULL, *words[3], *save;
+	unsigned int lineno = 0;
+	size_t cap = 0, n, i;
+	FILE *f;
+	int err = 0;
+
+	f = fopen(path, "re");
+	if (!f) {
+		err = -errno;
+		symfence_error(ctx, path, "cannot open the baseline: %s", strerror(errno));
+		return err;
+	}
+	free(a->baseline_path);
+	a->baseline_path = strdup(path);
+	if (!a->baseline_path)
+		err = -ENOMEM;
+	while (!err && getline(&line, &cap, f) >= 0) {
+		struct sf_baseline_entry *v;
+
+		lineno++;
+		line[strcspn(line, "#")] = '\0';
+		for (n = 0; n < 3; n++) {
+			words[n] = strtok_r(n ? NULL : line, " \t\r\n", &save);
+			if (!words[n])
+				break;
+		}
+		if (!n)
+			continue;
+		if (n != 2) {
+			unsigned int col = (unsigned int)((n > 2 ? words[2] : words[0]) - line) + 1;
+
+			symfence_report(
+				ctx, SYMFENCE_ERROR, path, lineno, col, NULL,
+				"expected 'OBJECT SYMBOL' (a baseline line names one object and one symbol)");
+			err = -EINVAL;
+			continue;
+		}
+		v = realloc(a->baseline, (a->nbaseline + 1) * sizeof(*v));
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		a->baseline = v;
+		v[a->nbaseline] =
+			(struct sf_baseline_entry){ strdup(words[0]), strdup(words[1]), lineno, 0 };
+		if (!v[a->nbaseline].object || !v[a->nbaseline].symbol) {
+			free(v[a->nbaseline].object);
+			free(v[a->nbaseline].symbol);
+			err = -ENOMEM;
+			break;
+		}
+		a->nbaseline++;
+	}
+	free(line);
+	fclose(f);
+	if (err == -ENOMEM)
+		symfence_error(ctx, NULL, "out of memory");
+	qsort(a->baseline, a->nbaseline, sizeof(*a->baseline), cmp_baseline);
+	/* A repeated entry is dropped: the first line stands for it. */
+	for (i = n = 0; i < a->nbaseline; i++) {
+		if (n && !strcmp(a->baseline[n - 1].object, a->baseline[i].object) &&
+		    !strcmp(a->baseline[n - 1].symbol, a->baseline[i].symbol)) {
+			free(a->baseline[i].object);
+			free(a->baseline[i].symbol);
+			continue;
+		}
+		a->baseline[n++] = a->baseline[i];
+	}
+	a->nbaseline = n;
+	return err;
+}
+
+static void suppress(struct symfence_audit *a, struct sf_finding *f, size_t **whits)
+{
+	struct symfence_finding *p = &f->pub;
+	struct sf_baseline_entry *b;
+	int wv = symfence_library_waived(p->lib, p->path, p->symbol);
+
+	p->severity = p->kind == SYMFENCE_FIND_REFERENCE ? SYMFENCE_ERROR : SYMFENCE_WARNING;
+	if (wv >= 0) {
+		struct symfence_pattern_info info;
+
+		symfence_library_pattern(p->lib, SYMFENCE_PAT_WAIVE, (size_t)wv, &info);
+		p->suppressed = SYMFENCE_SUPPRESS_WAIVER;
+		p->suppress_file = info.file;
+		p->suppress_line = info.line;
+		p->suppress_col = info.col;
+		p->severity = SYMFENCE_NOTE;
+		whits[f->lib][wv]++;
+	} else if ((b = baseline_find(a, p->path, p->symbol))) {
+		p->suppressed = SYMFENCE_SUPPRESS_BASELINE;
+		p->suppress_file = a->baseline_path;
+		p->suppress_line = b->line;
+		p->severity = SYMFENCE_NOTE;
+		b->hits++;
+	}
+}
+
+static int add_stale(struct symfence_audit *a, const struct sf_stale *s)
+{
+	struct sf_stale *v = realloc(a->stale, (a->nstale + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	a->stale = v;
+	v[a->nstale] = *s;
+	v[a->nstale].object = strdup(s->object);
+	v[a->nstale].symbol = strdup(s->symbol);
+	if (!v[a->nstale].object || !v[a->nstale].symbol) {
+		free(v[a->nstale].object);
+		free(v[a->nstale].symbol);
+		return -ENOMEM;
+	}
+	a->nstale++;
+	return 0;
+}
+
+static int cmp_line(const void *x, const void *y)
+{
+	const struct sf_baseline_entry *const *a = x, *const *b = y;
+
+	return CMP((*a)->line, (*b)->line);
+}
+
+static int finish(struct symfence_audit *a)
+{
+	size_t **whits = sf_xcalloc(a->nlibs, sizeof(*whits));
+	struct sf_baseline_entry **stale_base = NULL;
+	size_t i, j, total = 0, nstale_base = 0;
+	int err = -ENOMEM;
+
+	if (!whits)
+		return -ENOMEM;
+	for (i = 0; i < a->nlibs; i++) {
+		whits[i] = sf_xcalloc(symfence_library_npatterns(symfence_policy_lib(a->policy, i),
+								 SYMFENCE_PAT_WAIVE),
+				      sizeof(**whits));
+		if (!whits[i])
+			goto out;
+	}
+	for (i = 0; i < a->nunits; i++)
+		total += a->units[i].nfindings;
+	a->findings = sf_xcalloc(total, sizeof(*a->findings));
+	if (!a->findings)
+		goto out;
+	for (i = 0; i < a->nunits; i++) {
+		struct sf_unit *u = &a->units[i];
+		struct sf_finding *start = &a->findings[a->nfindings];
+
+		for (j = 0; j < u->nfindings; j++) {
+			u->findings[j].unit = i;
+			suppress(a, &u->findings[j], whits);
+			a->findings[a->nfindings++] = u->findings[j];
+		}
+		free(u->findings);
+		u->findings = start; /* now a view into a->findings */
+	}
+	a->ran = true;
+
+	for (i = 0; i < a->nlibs; i++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
+
+		for (j = 0; j < symfence_library_npatterns(lib, SYMFENCE_PAT_WAIVE); j++) {
+			struct symfence_pattern_info info;
+
+			if (whits[i][j])
+				continue;
+			symfence_library_pattern(lib, SYMFENCE_PAT_WAIVE, j, &info);
+			if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_WAIVER, info.file,
+							     info.line, info.col, (char *)info.text,
+							     (char *)info.symbol,
+							     symfence_library_name(lib) }))
+				goto out;
+		}
+	}
+	stale_base = sf_xcalloc(a->nbaseline, sizeof(*stale_base));
+	if (!stale_base)
+		goto out;
+	for (i = 0; i < a->nbaseline; i++)
+		if (!a->baseline[i].hits)
+			stale_base[nstale_base++] = &a->baseline[i];
+	qsort(stale_base, nstale_base, sizeof(*stale_base), cmp_line);
+	for (i = 0; i < nstale_base; i++)
+		if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_BASELINE, a->baseline_path,
+						     stale_base[i]->line, 0, stale_base[i]->object,
+						     stale_base[i]->symbol, NULL }))
+			goto out;
+	err = 0;
+out:
+	for (i = 0; i < a->nlibs; i++)
+		free(whits[i]);
+	free(whits);
+	free(stale_base);
+	return err;
+}
+
+int symfence_audit_run(struct symfence_ctx *ctx, struct symfence_audit *a)
+{
+	int err;
+
+	if (a->ran)
+		return -EINVAL;
+	err = library_pass(ctx, a);
+	if (!err)
+		err = scan_all(ctx, a);
+	if (!err) {
+		err = finish(a);
+		if (err)
+			symfence_error(ctx, NULL, "out of memory");
+	}
+	return err;
+}
+
+size_t symfence_audit_nfindings(const struct symfence_audit *a)
+{
+	return a->nfindings;
+}
+
+const struct symfence_finding *symfence_audit_finding(const struct symfence_audit *a, size_t i)
+{
+	return i < a->nfindings ? &a->findings[i].pub : NULL;
+}
+
+void symfence_audit_summary(const struct symfence_audit *a, struct symfence_audit_summary *sum)
+{
+	size_t i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < a->nunits; i++) {
+		sum->objects += a->units[i].audited;
+		sum->unreadable += a->units[i].unreadable;
+		sum->skipped += a->units[i].skipped;
+	}
+	for (i = 0; i < a->nfindings; i++) {
+		const struct symfence_finding *f = &a->findings[i].pub;
+
+		if (f->severity == SYMFENCE_ERROR)
+			sum->errors++;
+		else if (f->severity == SYMFENCE_WARNING)
+			sum->warnings++;
+		else
+			sum->notes++;
+		sum->waived += f->suppressed == SYMFENCE_SUPPRESS_WAIVER;
+		sum->baselined += f->suppressed == SYMFENCE_SUPPRESS_BASELINE;
+	}
+	sum->stale = a->nstale;
+	sum->warnings += a->nstale;
+}
+
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+int symfence_audit_summary_line(const struct symfence_audit *a, char *buf, size_t size)
+{
+	struct symfence_audit_summary s;
+	char extra[160] = "", notes[80] = "";
+
+	symfence_audit_summary(a, &s);
+	if (s.waived && s.baselined)
+		snprintf(notes, sizeof(notes), " (%zu waived, %zu in baseline)", s.waived,
+			 s.baselined);
+	else if (s.waived || s.baselined)
+		snprintf(notes, sizeof(notes), " (%zu %s)", s.waived + s.baselined,
+			 s.waived ? "waived" : "in baseline");
+	if (s.unreadable)
+		snprintf(extra, sizeof(extra), "; %zu input%s could not be read", s.unreadable,
+			 plural(s.unreadable));
+	if (s.skipped)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 "; %zu skipped (LTO or bitcode)", s.skipped);
+	return snprintf(
+		buf, size,
+		"symfence: audited %zu object%s: %zu error%s, %zu warning%s, %zu note%s%s%s",
+		s.objects, plural(s.objects), s.errors, plural(s.errors), s.warnings,
+		plural(s.warnings), s.notes, plural(s.notes), notes, extra);
+}
+
+int symfence_audit_status(const struct symfence_audit *a)
+{
+	struct symfence_audit_summary s;
+
+	symfence_audit_summary(a, &s);
+	if (s.unreadable)
+		return SYMFENCE_EXIT_FAILURE;
+	return s.errors ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_OK;
+}

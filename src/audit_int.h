@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The audit's own layout, shared by audit.c (scanning), audit_input.c
+ * (inputs: archives, directories, lists, decompression) and audit_report.c
+ * (output formats, baseline files), and by their unit tests.
+ */
+#ifndef SYMFENCE_AUDIT_INT_H
+#define SYMFENCE_AUDIT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <symfence/audit.h>
+
+#include "pattern.h"
+
+/* A diagnostic kept for later: workers never report directly. */
+struct sf_logged {
+	enum symfence_severity severity;
+	char *file, *where, *message;
+	unsigned int line, col;
+};
+
+struct sf_log {
+	struct sf_logged *v;
+	size_t n, cap;
+};
+
+/* The symfence_diag_fn that appends to the struct sf_log in arg. */
+void sf_log_append(void *arg, const struct symfence_diag *d);
+/* Reports every kept diagnostic through ctx, in order. */
+void sf_log_replay(struct symfence_ctx *ctx, const struct sf_log *log);
+void sf_log_free(struct sf_log *log);
+
+/* A finding as the scanner builds it: the public part and how to sort and locate it. */
+struct sf_finding {
+	struct symfence_finding pub;
+	size_t unit; /* input order */
+	size_t lib; /* index in the policy */
+	size_t shndx; /* section of the first reference (or of the definition) */
+	uint64_t secoff; /* offset in that section */
+	size_t group; /* covering function's symbol index, or SIZE_MAX - shndx */
+};
+
+/*
+ * Sorts one object's findings and folds those with the same kind, group
+ * (function, or section when no function covers) and symbol into one line
+ * whose count is the sum and whose position is the lowest offset. The result
+ * is in reading order: section, offset, symbol; definitions last. Strings are
+ * not touched (while scanning they are borrowed from the object). Returns the
+ * new count.
+ */
+size_t sf_findings_fold(struct sf_finding *v, size_t n);
+void sf_finding_release(struct sf_finding *f);
+
+/* One object to audit: a file, or a member's bytes inside an archive. */
+struct sf_unit {
+	char *file; /* the file to read; NULL: nothing to read (an input error) */
+	bool member; /* bytes [offset, offset + size) of file */
+	uint64_t offset, size;
+	char *display; /* as diagnostics show it */
+	char *path; /* as the rules match it */
+	bool library; /* owned by a library with public patterns: read in pass 1 */
+	/* results */
+	struct sf_log log;
+	struct sf_finding *findings;
+	size_t nfindings;
+	bool unreadable, skipped, audited;
+};
+
+struct sf_baseline_entry {
+	char *object, *symbol;
+	unsigned int line;
+	size_t hits;
+};
+
+struct sf_stale {
+	enum symfence_suppression kind;
+	const char *file;
+	unsigned int line, col;
+	char *object, *symbol;
+	const char *library; /* waivers */
+};
+
+struct sf_devino {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct symfence_audit {
+	const struct symfence_policy *policy;
+	size_t nlibs;
+	char *root; /* as given, NULL for "." */
+	char *root_abs; /* absolute, for absolute paths */
+	unsigned int jobs;
+	size_t max_decompressed;
+
+	struct sf_unit *units;
+	size_t nunits, cap;
+	struct sf_devino *seen; /* files already taken, hashed by inode */
+	size_t nseen, seencap;
+
+	/* Names defined by the objects of each library that has public patterns. */
+	struct sf_htab *libdefs; /* [nlibs] */
+	bool *libseen; /* [nlibs]: one of its objects was read */
+	char **strs; /* owned keys of libdefs */
+	size_t nstrs, strcap;
+	struct sf_log global; /* run diagnostics not tied to an input */
+
+	char *baseline_path;
+	struct sf_baseline_entry *baseline; /* sorted by object, symbol */
+	size_t nbaseline;
+
+	struct sf_finding *findings; /* every unit's, in input order */
+	size_t nfindings;
+	struct sf_stale *stale;
+	size_t nstale;
+	bool ran;
+};
+
+/* audit_input.c */
+enum sf_compression {
+	SF_COMP_NONE,
+	SF_COMP_XZ,
+	SF_COMP_ZSTD,
+	SF_COMP_GZIP,
+};
+
+enum sf_compression sf_compression_of(const unsigned char *p, size_t size);
+const char *sf_compression_name(enum sf_compression c);
+/*
+ * Decompresses in memory into a malloc'd *out. More than max bytes of output
+ * is refused as a decompression bomb. Errors are reported naming name.
+ */
+int sf_decompress(struct symfence_ctx *ctx, const char *name, enum sf_compression c,
+		  const unsigned char *in, size_t size, size_t max, unsigned char **out,
+		  size_t *outsize);
+
+/* One member of an ar archive, as sf_ar_parse() hands it over. */
+struct sf_ar_member {
+	const char *name; /* long names resolved; not NUL-terminated */
+	size_t namelen;
+	uint64_t header; /* offset of its header in the archive */
+	uint64_t offset; /* of its data (regular archives) */
+	uint64_t size;
+	bool nested; /* thin: a member of the archive 'name', header at nested_at */
+	uint64_t nested_at;
+};
+
+/*
+ * Walks the members of the archive image (regular or thin; GNU and BSD long
+ * names; symbol tables skipped). *thin tells which. fn's nonzero return stops
+ * the walk and is returned. A corrupt archive is reported and gives -EINVAL.
+ */
+int sf_ar_parse(struct symfence_ctx *ctx, const char *name, const unsigned char *p, size_t size,
+		bool *thin, int (*fn)(void *arg, const struct sf_ar_member *m), void *arg);
+
+bool sf_is_archive(const unsigned char *p, size_t size);
+
+/*
+ * The module name of a .ko[.xz|.zst|.gz] path as the kernel spells it ('-'
+ * becomes '_'), into buf; false when path is not a module.
+ */
+bool sf_module_name(const char *path, char *buf, size_t size);
+/* path without a compression suffix (".ko.xz" -> ".ko"), lexically normalised, malloc'd. */
+char *sf_policy_path(const struct symfence_audit *a, const char *path);
+
+/* Maps a whole file read-only: 0, or a negative errno with an error reported. */
+int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size);
+
+#endif

@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The audit's output: the text report (diagnostics through the context, one
+ * formatter for every tool), JSON (docs/audit-json-schema.md), SARIF 2.1.0,
+ * GitHub workflow commands, and baseline files. Every format says the same
+ * thing in the same order: the findings of each input in input order, then
+ * the stale waivers and baseline entries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <symfence/audit.h>
+#include <symfence/localize.h>
+#include <symfence/symfence.h>
+
+#include "audit_int.h"
+#include "internal.h"
+
+
+static const char *const kind_names[] = {
+	[SYMFENCE_FIND_REFERENCE] = "reference",
+	[SYMFENCE_FIND_WEAK_REFERENCE] = "weak-reference",
+	[SYMFENCE_FIND_DEFINITION] = "definition",
+};
+
+/* "cam_probe+0x2c", ".text+0x2c", or NULL (definitions, unrelocated references); malloc'd. */
+static char *finding_where(const struct symfence_finding *f)
+{
+	char *s = NULL;
+
+	if (f->kind == SYMFENCE_FIND_DEFINITION || (!f->function && !f->section))
+		return NULL;
+	if (asprintf(&s, "%s+0x%llx", f->function ? f->function : f->section,
+		     (unsigned long long)f->offset) < 0)
+		return NULL;
+	return s;
+}
+
+/* The message of a finding's line, without the position; malloc'd. */
+static char *finding_message(const struct symfence_finding *f)
+{
+	const char *lib = symfence_library_name(f->lib);
+	char notes[96] = "", *s = NULL, *p = notes;
+	const char *file = f->rule_file;
+	unsigned int line = f->rule_line;
+	int n = 0;
+
+	if (f->count > 1)
+		n += snprintf(p + n, sizeof(notes) - (size_t)n, " (%u references", f->count);
+	if (f->suppressed != SYMFENCE_SUPPRESS_NONE) {
+		n += snprintf(p + n, sizeof(notes) - (size_t)n, "%s%s", n ? ", " : " (",
+			      f->suppressed == SYMFENCE_SUPPRESS_WAIVER ? "waived" : "in baseline");
+		file = f->suppress_file;
+		line = f->suppress_line;
+	}
+	if (n)
+		snprintf(p + n, sizeof(notes) - (size_t)n, ")");
+	switch (f->kind) {
+	case SYMFENCE_FIND_REFERENCE:
+		n = asprintf(&s, "reference to private symbol '%s' of library '%s'%s [%s:%u]",
+			     f->symbol, lib, notes, file, line);
+		break;
+	case SYMFENCE_FIND_WEAK_REFERENCE:
+		n = asprintf(
+			&s,
+			"weak reference to private symbol '%s' of library '%s' (it becomes NULL once the library is sealed)%s [%s:%u]",
+			f->symbol, lib, notes, file, line);
+		break;
+	case SYMFENCE_FIND_DEFINITION:
+		n = asprintf(
+			&s,
+			"definition of private symbol '%s' of library '%s' outside the library (references would bind to it once the library is sealed)%s [%s:%u]",
+			f->symbol, lib, notes, file, line);
+		break;
+	}
+	return n < 0 ? NULL : s;
+}
+
+static char *stale_message(const struct sf_stale *s)
+{
+	char *m = NULL;
+	int n;
+
+	if (s->kind == SYMFENCE_SUPPRESS_WAIVER)
+		n = asprintf(&m, "waiver '%s %s' of library '%s' matches no violation; remove it",
+			     s->object, s->symbol, s->library);
+	else
+		n = asprintf(
+			&m,
+			"baseline entry '%s %s' matches no violation; remove it or rewrite the baseline with --write-baseline",
+			s->object, s->symbol);
+	return n < 0 ? NULL : m;
+}
+
+/* ---- text ---- */
+
+static void report_finding(struct symfence_ctx *ctx, const struct symfence_finding *f)
+{
+	char *where = finding_where(f), *msg = finding_message(f);
+	const char *hint = symfence_library_hint(f->lib);
+
+	symfence_report(ctx, f->severity, f->object, 0, 0, where, "%s",
+			msg ? msg : "out of memory");
+	if (hint && f->suppressed == SYMFENCE_SUPPRESS_NONE)
+		symfence_report(ctx, SYMFENCE_NOTE, f->object, 0, 0, NULL, "hint: %s", hint);
+	if (f->src_file)
+		symfence_report(ctx, SYMFENCE_NOTE, f->src_file, f->src_line, 0, NULL,
+				"'%s' is %s here", f->symbol,
+				f->kind == SYMFENCE_FIND_DEFINITION ? "defined" : "referenced");
+	free(where);
+	free(msg);
+}
+
+static void report_stale(struct symfence_ctx *ctx, const struct symfence_audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nstale; i++) {
+		const struct sf_stale *s = &a->stale[i];
+		char *msg = stale_message(s);
+
+		symfence_report(ctx, SYMFENCE_WARNING, s->file, s->line, s->col, NULL, "%s",
+				msg ? msg : "out of memory");
+		free(msg);
+	}
+}
+
+void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *a)
+{
+	size_t i, j;
+
+	sf_log_replay(ctx, &a->global);
+	for (i = 0; i < a->nunits; i++) {
+		sf_log_replay(ctx, &a->units[i].log);
+		for (j = 0; j < a->units[i].nfindings; j++)
+			report_finding(ctx, &a->units[i].findings[j].pub);
+	}
+	report_stale(ctx, a);
+}
+
+void symfence_audit_report_diagnostics(struct symfence_ctx *ctx, const struct symfence_audit *a)
+{
+	size_t i;
+
+	sf_log_replay(ctx, &a->global);
+	for (i = 0; i < a->nunits; i++)
+		sf_log_replay(ctx, &a->units[i].log);
+	report_stale(ctx, a);
+}
+
+/* ---- JSON ---- */
+
+static void json_str(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	putc('"', out);
+	while (*s) {
+		size_t n = 0;
+		unsigned char c;
+
+		while ((c = (unsigned char)s[n]) >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+			n++;
+		fwrite(s, 1, n, out); /* the plain run at once: putc per byte is slow */
+		s += n;
+		c = (unsigned char)*s;
+		if (!c)
+			break;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else
+			fprintf(out, "\\u%04x", c);
+		s++;
+	}
+	putc('"', out);
+}
+
+/* Every diagnostic that is not a finding, in order (kept logs, then stale entries). */
+struct diag_walk {
+	const struct symfence_audit *a;
+	size_t unit; /* SIZE_MAX: the global log */
+	size_t i;
+};
+
+static const struct sf_logged *next_logged(struct diag_walk *w)
+{
+	const struct sf_log *log;
+
+	for (;;) {
+		log = w->unit == SIZE_MAX      ? &w->a->global
+		      : w->unit < w->a->nunits ? &w->a->units[w->unit].log
+					       : NULL;
+		if (!log)
+			return NULL;
+		if (w->i < log->n)
+			return &log->v[w->i++];
+		w->unit++;
+		w->i = 0;
+	}
+}
+
+static char *logged_text(const struct sf_logged *e)
+{
+	struct symfence_diag d = { e->severity, e->file, e->line, e->col, e->where, e->message };
+	int n = symfence_diag_format(&d, NULL, 0);
+	char *s = malloc((size_t)n + 1);
+
+	if (s)
+		symfence_diag_format(&d, s, (size_t)n + 1);
+	return s;
+}
+
+static void json_summary(FILE *out, const struct symfence_audit *a)
+{
+	struct symfence_audit_summary s;
+
+	symfence_audit_summary(a, &s);
+	fprintf(out,
+		"  \"summary\": {\"objects\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, \"waived\": %zu, \"baselined\": %zu, \"stale\": %zu, \"unreadable\": %zu, \"skipped\": %zu, \"status\": %d},\n",
+		s.objects, s.errors, s.warnings, s.notes, s.waived, s.baselined, s.stale,
+		s.unreadable, s.skipped, symfence_audit_status(a));
+}
+
+static void json_finding(FILE *out, const struct sf_finding *sf)
+{
+	const struct symfence_finding *f = &sf->pub;
+	struct symfence_pattern_info info = { 0 };
+	char module[256], *where = finding_where(f), *msg = finding_message(f);
+	char *text = NULL;
+	struct symfence_diag d = { f->severity, f->object, 0, 0, where, msg };
+	int n;
+
+	n = symfence_diag_format(&d, NULL, 0);
+	text = msg ? malloc((size_t)n + 1) : NULL;
+	if (text)
+		symfence_diag_format(&d, text, (size_t)n + 1);
+	if (f->pattern >= 0)
+		symfence_library_pattern(f->lib, SYMFENCE_PAT_PRIVATE, (size_t)f->pattern, &info);
+	fputs("    {\"kind\": ", out);
+	json_str(out, kind_names[f->kind]);
+	fputs(", \"severity\": ", out);
+	json_str(out, symfence_severity_name(f->severity));
+	fputs(", \"object\": ", out);
+	json_str(out, f->object);
+	fputs(", \"path\": ", out);
+	json_str(out, f->path);
+	fputs(", \"module\": ", out);
+	json_str(out, sf_module_name(f->path, module, sizeof(module)) ? module : NULL);
+	fputs(", \"function\": ", out);
+	json_str(out, f->function);
+	fputs(", \"section\": ", out);
+	json_str(out, f->section);
+	fprintf(out, ", \"offset\": %llu, \"where\": ", (unsigned long long)f->offset);
+	json_str(out, where);
+	fputs(", \"symbol\": ", out);
+	json_str(out, f->symbol);
+	fputs(", \"library\": ", out);
+	json_str(out, symfence_library_name(f->lib));
+	fputs(", \"rule\": {\"kind\": ", out);
+	json_str(out, f->pattern >= 0 ? "private" : "not-public");
+	fputs(", \"pattern\": ", out);
+	json_str(out, info.text);
+	fputs(", \"file\": ", out);
+	json_str(out, f->rule_file);
+	fprintf(out, ", \"line\": %u, \"col\": %u}, \"count\": %u, \"source\": ", f->rule_line,
+		f->rule_col, f->count);
+	if (f->src_file) {
+		fputs("{\"file\": ", out);
+		json_str(out, f->src_file);
+		fprintf(out, ", \"line\": %u}", f->src_line);
+	} else {
+		fputs("null", out);
+	}
+	fputs(", \"hint\": ", out);
+	json_str(out, symfence_library_hint(f->lib));
+	fputs(", \"suppressed\": ", out);
+	if (f->suppressed != SYMFENCE_SUPPRESS_NONE) {
+		fputs("{\"by\": ", out);
+		json_str(out, f->suppressed == SYMFENCE_SUPPRESS_WAIVER ? "waiver" : "baseline");
+		fputs(", \"file\": ", out);
+		json_str(out, f->suppress_file);
+		fprintf(out, ", \"line\": %u, \"col\": %u}", f->suppress_line, f->suppress_col);
+	} else {
+		fputs("null", out);
+	}
+	fputs(", \"message\": ", out);
+	json_str(out, msg);
+	fputs(", \"text\": ", out);
+	json_str(out, text);
+	putc('}', out);
+	free(where);
+	free(msg);
+	free(text);
+}
+
+int symfence_audit_write_json(const struct symfence_audit *a, FILE *out)
+{
+	struct diag_walk w = { a, SIZE_MAX, 0 };
+	const struct sf_logged *e;
+	size_t i;
+
+	fprintf(out,
+		"{\n  \"schema\": \"symfence-audit\",\n  \"version\": 1,\n  \"tool\": {\"name\": \"symfence\", \"version\": \"%s\"},\n",
+		SYMFENCE_VERSION);
+	json_summary(out, a);
+	fputs("  \"findings\": [", out);
+	for (i = 0; i < a->nfindings; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		json_finding(out, &a->findings[i]);
+	}
+	fputs(a->nfindings ? "\n  ],\n" : "],\n", out);
+	fputs("  \"stale\": [", out);
+	for (i = 0; i < a->nstale; i++) {
+		const struct sf_stale *s = &a->stale[i];
+		char *msg = stale_message(s);
+
+		fputs(i ? ",\n    {\"kind\": " : "\n    {\"kind\": ", out);
+		json_str(out, s->kind == SYMFENCE_SUPPRESS_WAIVER ? "waiver" : "baseline");
+		fputs(", \"file\": ", out);
+		json_str(out, s->file);
+		fprintf(out, ", \"line\": %u, \"col\": %u, \"object\": ", s->line, s->col);
+		json_str(out, s->object);
+		fputs(", \"symbol\": ", out);
+		json_str(out, s->symbol);
+		fputs(", \"library\": ", out);
+		json_str(out, s->library);
+		fputs(", \"message\": ", out);
+		json_str(out, msg);
+		putc('}', out);
+		free(msg);
+	}
+	fputs(a->nstale ? "\n  ],\n" : "],\n", out);
+	fputs("  \"diagnostics\": [", out);
+	for (i = 0; (e = next_logged(&w)); i++) {
+		char *text = logged_text(e);
+
+		fputs(i ? ",\n    {\"severity\": " : "\n    {\"severity\": ", out);
+		json_str(out, symfence_severity_name(e->severity));
+		fputs(", \"file\": ", out);
+		json_str(out, e->file);
+		fprintf(out, ", \"line\": %u, \"col\": %u, \"message\": ", e->line, e->col);
+		json_str(out, e->message);
+		fputs(", \"text\": ", out);
+		json_str(out, text);
+		putc('}', out);
+		free(text);
+	}
+	fputs(i ? "\n  ]\n}\n" : "]\n}\n", out);
+	return ferror(out) ? -EIO : 0;
+}
+
+/* ---- SARIF ---- */
+
+static const struct {
+	const char *id, *name, *text, *level;
+} sarif_rules[] = {
+	{ "private-reference", "PrivateSymbolReference",
+	  "An object outside a library references one of the library's private symbols.", "error" },
+	{ "private-weak-reference", "PrivateSymbolWeakReference",
+	  "A weak reference to a private symbol silently becomes NULL once the library is sealed.",
+	  "warning" },
+	{ "private-definition", "PrivateSymbolDefinition",
+	  "A global definition of a library's private symbol outside the library would take its place once the library is sealed.",
+	  "warning" },
+	{ "stale-waiver", "StaleWaiver", "A waive entry of the rules matches no violation.",
+	  "warning" },
+	{ "stale-baseline", "StaleBaselineEntry", "A baseline entry matches no violation.",
+	  "warning" },
+};
+
+/* A relative URI reference: unreserved and path characters kept, the rest %-encoded. */
+static void json_uri(FILE *out, const char *s)
+{
+	static const char keep[] = "-._~/!$&'()*+,;=:@";
+
+	putc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && strchr(keep, c)))
+			putc(c, out);
+		else
+			fprintf(out, "%%%02X", c);
+	}
+	putc('"', out);
+}
+
+/* GitHub needs region.startLine: 1 when the line is not known. */
+static void sarif_location(FILE *out, const char *uri, unsigned int line, unsigned int col,
+			   const char *function)
+{
+	fputs("{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
+	json_uri(out, uri);
+	fprintf(out, "}, \"region\": {\"startLine\": %u", line ? line : 1);
+	if (col)
+		fprintf(out, ", \"startColumn\": %u", col);
+	fputs("}}", out);
+	if (function) {
+		fputs(", \"logicalLocations\": [{\"name\": ", out);
+		json_str(out, function);
+		fputs(", \"kind\": \"function\"}]", out);
+	}
+	putc('}', out);
+}
+
+static void sarif_result(FILE *out, const struct symfence_finding *f)
+{
+	char *where = finding_where(f), *msg = finding_message(f), *text = NULL;
+	const char *hint = symfence_library_hint(f->lib);
+	const char *level = f->severity == SYMFENCE_ERROR     ? "error"
+			    : f->severity == SYMFENCE_WARNING ? "warning"
+							      : "note";
+
+	if (asprintf(&text, "%s: %s%s%s%s%s", f->object, where ? where : "", where ? ": " : "",
+		     msg ? msg : "", hint ? " Hint: " : "", hint ? hint : "") < 0)
+		text = NULL;
+	fprintf(out,
+		"        {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
+		sarif_rules[f->kind].id, (int)f->kind, level);
+	json_str(out, text);
+	fputs("}, \"locations\": [", out);
+	sarif_location(out, f->src_file ? f->src_file : f->path, f->src_line, 0, f->function);
+	fputs("], \"partialFingerprints\": {\"symfenceFinding/v1\": ", out);
+	free(text);
+	if (asprintf(&text, "%s:%s:%s:%s", sarif_rules[f->kind].id, f->path,
+		     f->function ? f->function : "", f->symbol) < 0)
+		text = NULL;
+	json_str(out, text);
+	fputs("}", out);
+	if (f->suppressed != SYMFENCE_SUPPRESS_NONE) {
+		free(text);
+		if (asprintf(&text, "%s at %s:%u",
+			     f->suppressed == SYMFENCE_SUPPRESS_WAIVER ? "waived"
+								       : "in the baseline",
+			     f->suppress_file, f->suppress_line) < 0)
+			text = NULL;
+		fputs(", \"suppressions\": [{\"kind\": \"external\", \"justification\": ", out);
+		json_str(out, text);
+		fputs("}]", out);
+	}
+	fputs(", \"properties\": {\"object\": ", out);
+	json_str(out, f->object);
+	fputs(", \"symbol\": ", out);
+	json_str(out, f->symbol);
+	fputs(", \"library\": ", out);
+	json_str(out, symfence_library_name(f->lib));
+	fprintf(out, ", \"count\": %u}}", f->count);
+	free(text);
+	free(where);
+	free(msg);
+}
+
+int symfence_audit_write_sarif(const struct symfence_audit *a, FILE *out)
+{
+	struct symfence_audit_summary sum;
+	struct diag_walk w = { a, SIZE_MAX, 0 };
+	const struct sf_logged *e;
+	size_t i, n = 0;
+
+	symfence_audit_summary(a, &sum);
+	fprintf(out,
+		"{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\"driver\": {\"name\": \"symfence\", \"version\": \"%s\", \"semanticVersion\": \"%s\", \"rules\": [\n",
+		SYMFENCE_VERSION, SYMFENCE_VERSION);
+	for (i = 0; i < ARRAY_SIZE(sarif_rules); i++) {
+		fprintf(out,
+			"        {\"id\": \"%s\", \"name\": \"%s\", \"shortDescription\": {\"text\": ",
+			sarif_rules[i].id, sarif_rules[i].name);
+		json_str(out, sarif_rules[i].text);
+		fputs("}, \"fullDescription\": {\"text\": ", out);
+		json_str(out, sarif_rules[i].text);
+		fprintf(out,
+			"}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"help\": {\"text\": \"See symfence(1), DIAGNOSTICS.\"}}%s\n",
+			sarif_rules[i].level,
+			i + 1 < ARRAY_SIZE(sarif_rules) ? "," : "");
+	}
+	fprintf(out,
+		"      ]}},\n      \"invocations\": [{\"executionSuccessful\": %s, \"toolExecutionNotifications\": [",
+		sum.unreadable ? "false" : "true");
+	while ((e = next_logged(&w))) {
+		fputs(n++ ? ",\n        " : "\n        ", out);
+		fprintf(out, "{\"level\": \"%s\", \"message\": {\"text\": ",
+			e->severity == SYMFENCE_ERROR	  ? "error"
+			: e->severity == SYMFENCE_WARNING ? "warning"
+							  : "note");
+		json_str(out, e->message);
+		fputs("}", out);
+		if (e->file) {
+			fputs(", \"locations\": [", out);
+			sarif_location(out, e->file, e->line, e->col, NULL);
+			fputs("]", out);
+		}
+		fputs("}", out);
+	}
+	fputs("]}],\n      \"results\": [", out);
+	n = 0;
+	for (i = 0; i < a->nfindings; i++) {
+		fputs(n++ ? ",\n" : "\n", out);
+		sarif_result(out, &a->findings[i].pub);
+	}
+	for (i = 0; i < a->nstale; i++) {
+		const struct sf_stale *s = &a->stale[i];
+		bool waiver = s->kind == SYMFENCE_SUPPRESS_WAIVER;
+		char *msg = stale_message(s);
+
+		fputs(n++ ? ",\n" : "\n", out);
+		fprintf(out,
+			"        {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"warning\", \"message\": {\"text\": ",
+			waiver ? "stale-waiver" : "stale-baseline", waiver ? 3 : 4);
+		json_str(out, msg);
+		fputs("}, \"locations\": [", out);
+		sarif_location(out, s->file, s->line, s->col, NULL);
+		fputs("]}", out);
+		free(msg);
+	}
+	fputs(n ? "\n      ]\n    }\n  ]\n}\n" : "]\n    }\n  ]\n}\n", out);
+	return ferror(out) ? -EIO : 0;
+}
+
+/* ---- GitHub workflow commands ---- */
+
+/* Escapes for the message (data) or, with property, a key=value property. */
+static void gh_escape(FILE *out, const char *s, bool property)
+{
+	for (; s && *s; s++) {
+		if (*s == '%')
+			fputs("%25", out);
+		else if (*s == '\r')
+			fputs("%0D", out);
+		else if (*s == '\n')
+			fputs("%0A", out);
+		else if (property && *s == ':')
+			fputs("%3A", out);
+		else if (property && *s == ',')
+			fputs("%2C", out);
+		else
+			putc(*s, out);
+	}
+}
+
+static const char *gh_level(enum symfence_severity sev)
+{
+	return sev == SYMFENCE_ERROR ? "error" : sev == SYMFENCE_WARNING ? "warning" : "notice";
+}
+
+static void gh_command(FILE *out, enum symfence_severity sev, const char *file, unsigned int line,
+		       unsigned int col, const char *title, const char *msg, const char *more)
+{
+	fprintf(out, "::%s ", gh_level(sev));
+	if (file) {
+		fputs("file=", out);
+		gh_escape(out, file, true);
+		if (line)
+			fprintf(out, ",line=%u", line);
+		if (col)
+			fprintf(out, ",col=%u", col);
+		putc(',', out);
+	}
+	fputs("title=", out);
+	gh_escape(out, title, true);
+	fputs("::", out);
+	gh_escape(out, msg, false);
+	if (more) {
+		fputs("%0A", out);
+		gh_escape(out, more, false);
+	}
+	putc('\n', out);
+}
+
+int symfence_audit_write_github(const struct symfence_audit *a, FILE *out)
+{
+	struct diag_walk w = { a, SIZE_MAX, 0 };
+	const struct sf_logged *e;
+	size_t i;
+
+	while ((e = next_logged(&w))) {
+		char *text = logged_text(e);
+
+		gh_command(out, e->severity, e->file, e->line, e->col, "symfence", text, NULL);
+		free(text);
+	}
+	for (i = 0; i < a->nfindings; i++) {
+		const struct symfence_finding *f = &a->findings[i].pub;
+		const char *hint = symfence_library_hint(f->lib);
+		char *where = finding_where(f), *msg = finding_message(f), *text = NULL;
+		char *more = NULL;
+
+		if (asprintf(&text, "%s: %s%s%s", f->object, where ? where : "", where ? ": " : "",
+			     msg ? msg : "") < 0)
+			text = NULL;
+		if (hint && f->suppressed == SYMFENCE_SUPPRESS_NONE &&
+		    asprintf(&more, "hint: %s", hint) < 0)
+			more = NULL;
+		gh_command(out, f->severity, f->src_file ? f->src_file : f->path, f->src_line, 0,
+			   sarif_rules[f->kind].id, text, more);
+		free(more);
+		free(text);
+		free(where);
+		free(msg);
+	}
+	for (i = 0; i < a->nstale; i++) {
+		const struct sf_stale *s = &a->stale[i];
+		char *msg = stale_message(s);
+
+		gh_command(out, SYMFENCE_WARNING, s->file, s->line, s->col,
+			   s->kind == SYMFENCE_SUPPRESS_WAIVER ? "stale-waiver" : "stale-baseline",
+			   msg, NULL);
+		free(msg);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* ---- baseline files ---- */
+
+static int cmp_line(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+int symfence_audit_write_baseline(struct symfence_ctx *ctx, const struct symfence_audit *a,
+				  const char *path)
+{
+	char **lines = sf_xcalloc(a->nfindings, sizeof(*lines));
+	char *buf = NULL;
+	size_t size = 0, i, n = 0;
+	FILE *out = NULL;
+	int err = -ENOMEM;
+
+	if (!lines)
+		goto out;
+	for (i = 0; i < a->nfindings; i++) {
+		const struct symfence_finding *f = &a->findings[i].pub;
+
+		if (f->suppressed == SYMFENCE_SUPPRESS_WAIVER)
+			continue;
+		if (asprintf(&lines[n], "%s %s", f->path, f->symbol) < 0)
+			goto out;
+		n++;
+	}
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	out = open_memstream(&buf, &size);
+	if (!out)
+		goto out;
+	fprintf(out,
+		"# symfence audit baseline: known violations, one \"OBJECT SYMBOL\" per line.\n"
+		"# Written by 'symfence audit --write-baseline'; with '--baseline FILE' they are\n"
+		"# reported as notes and only new violations fail the audit.\n");
+	for (i = 0; i < n; i++)
+		if (!i || strcmp(lines[i], lines[i - 1]))
+			fprintf(out, "%s\n", lines[i]);
+	if (fclose(out)) {
+		out = NULL;
+		goto out;
+	}
+	out = NULL;
+	err = symfence_write_atomic(ctx, path, buf, size, 0644);
+	goto done;
+out:
+	symfence_error(ctx, path, "out of memory");
+done:
+	if (out)
+		fclose(out);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(buf);
+	return err;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* symfence audit: references to private symbols in objects, archives and modules. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <symfence/audit.h>
+#include <symfence/localize.h>
+#include <symfence/rules.h>
+
+#include "cli.h"
+
+static const char audit_usage[] =
+	"Usage: symfence audit -r RULES [-r RULES...] [OPTIONS] PATH...\n\n"
+	"Finds references to the private symbols of the rules' libraries in objects (.o),\n"
+	"kernel modules (.ko, .ko.xz, .ko.zst, .ko.gz), archives (.a, thin archives such as\n"
+	"vmlinux.a and built-in.a), directories (searched recursively), @FILE lists of paths\n"
+	"and modules.order files.\n\n"
+	"  -r, --rules FILE           rules to audit against (repeatable)\n"
+	"      --root DIR             object patterns are relative to DIR (default: .)\n"
+	"  -f, --format FORMAT        text (default), json, sarif or github\n"
+	"  -o, --output FILE          write the report to FILE (atomically) instead of standard\n"
+	"                             error (text) or standard output (json, sarif, github)\n"
+	"      --baseline FILE        violations listed in FILE are notes: only new ones fail\n"
+	"      --write-baseline FILE  write the violations found (not waived) to FILE\n"
+	"  -j, --jobs N               worker threads (default: one per available CPU)\n"
+	"  -h, --help                 show this help\n\n"
+	"Each violation is one line per (object, function, symbol):\n"
+	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE]\n"
+	"followed by the library's hint and, when the object has DWARF, the source line.\n"
+	"A summary line ends every run (on standard error).\n\n"
+	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, or an\n"
+	"input that could not be read. 2 wins over 1: an incomplete audit is a failure.\n";
+
+enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE };
+
+static const struct option audit_options[] = {
+	{ "rules", required_argument, NULL, 'r' },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+enum format { FMT_TEXT, FMT_JSON, FMT_SARIF, FMT_GITHUB };
+
+static int parse_format(const char *s, enum format *fmt)
+{
+	static const char *const names[] = { "text", "json", "sarif", "github" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*fmt = (enum format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int write_format(const struct symfence_audit *audit, enum format fmt, FILE *out,
+			const char *summary)
+{
+	struct symfence_ctx fctx;
+
+	switch (fmt) {
+	case FMT_TEXT:
+		symfence_ctx_init(&fctx, symfence_diag_print, out);
+		symfence_audit_report_text(&fctx, audit);
+		fprintf(out, "%s\n", summary);
+		break;
+	case FMT_JSON:
+		return symfence_audit_write_json(audit, out);
+	case FMT_SARIF:
+		return symfence_audit_write_sarif(audit, out);
+	case FMT_GITHUB:
+		return symfence_audit_write_github(audit, out);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* The report to stdout, or into memory and then atomically to output. */
+static int write_report(struct symfence_ctx *ctx, const struct symfence_audit *audit,
+			enum format fmt, const char *output, const char *summary)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *mem;
+	int err;
+
+	if (!output) {
+		err = write_format(audit, fmt, stdout, summary);
+		if (err || fflush(stdout)) {
+			symfence_error(ctx, NULL, "cannot write the report: %s", strerror(errno));
+			return -EIO;
+		}
+		return 0;
+	}
+	mem = open_memstream(&buf, &size);
+	if (!mem) {
+		symfence_error(ctx, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	err = write_format(audit, fmt, mem, summary);
+	if (fclose(mem) || err) {
+		symfence_error(ctx, NULL, "out of memory");
+		free(buf);
+		return -ENOMEM;
+	}
+	err = symfence_write_atomic(ctx, output, buf, size, 0644);
+	free(buf);
+	return err;
+}
+
+int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
+{
+	struct symfence_audit_opts opts = { 0 };
+	struct symfence_policy *policy = NULL;
+	struct symfence_audit *audit = NULL;
+	const char *output = NULL, *baseline = NULL, *write_baseline = NULL;
+	const char **rules = NULL;
+	enum format fmt = FMT_TEXT;
+	size_t nrules = 0;
+	char summary[512], *end;
+	long jobs;
+	int c, i, status = SYMFENCE_EXIT_FAILURE;
+
+	rules = calloc((size_t)argc, sizeof(*rules));
+	if (!rules)
+		return SYMFENCE_EXIT_FAILURE;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:f:o:j:h", audit_options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			rules[nrules++] = optarg;
+			break;
+		case OPT_ROOT:
+			opts.root = optarg;
+			break;
+		case 'f':
+			if (parse_format(optarg, &fmt)) {
+				status = cli_usage_error(
+					ctx, "audit",
+					"unknown format '%s' (text, json, sarif or github)",
+					optarg);
+				goto out;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_BASELINE:
+			baseline = optarg;
+			break;
+		case OPT_WRITE_BASELINE:
+			write_baseline = optarg;
+			break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || jobs < 1 || jobs > 4096) {
+				status = cli_usage_error(
+					ctx, "audit",
+					"-j needs a number of jobs from 1 to 4096, not '%s'",
+					optarg);
+				goto out;
+			}
+			opts.jobs = (unsigned int)jobs;
+			break;
+		case 'h':
+			fputs(audit_usage, stdout);
+			status = SYMFENCE_EXIT_OK;
+			goto out;
+		default:
+			status = cli_usage_error(ctx, "audit", "bad option");
+			goto out;
+		}
+	}
+	if (!nrules) {
+		status = cli_usage_error(ctx, "audit", "no rules given: use -r RULES");
+		goto out;
+	}
+	if (optind == argc) {
+		status = cli_usage_error(
+			ctx, "audit",
+			"no input given: name objects, modules, archives or directories");
+		goto out;
+	}
+
+	if (symfence_policy_load(ctx, rules, nrules, &policy))
+		goto out;
+	if (symfence_audit_new(ctx, policy, &opts, &audit))
+		goto out;
+	for (i = optind; i < argc; i++)
+		if (symfence_audit_add_input(ctx, audit, argv[i]))
+			goto out;
+	if (baseline && symfence_audit_load_baseline(ctx, audit, baseline))
+		goto out;
+	if (symfence_audit_run(ctx, audit))
+		goto out;
+
+	symfence_audit_summary_line(audit, summary, sizeof(summary));
+	if (fmt == FMT_TEXT && !output) {
+		symfence_audit_report_text(ctx, audit);
+	} else {
+		symfence_audit_report_diagnostics(ctx, audit);
+		if (write_report(ctx, audit, fmt, output, summary))
+			goto out;
+	}
+	fprintf(stderr, "%s\n", summary);
+	if (write_baseline && symfence_audit_write_baseline(ctx, audit, write_baseline))
+		goto out;
+	status = symfence_audit_status(audit);
+out:
+	symfence_audit_free(audit);
+	symfence_policy_free(policy);
+	free(rules);
+	return status;
+}

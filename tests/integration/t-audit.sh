@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# symfence audit on objects built here from tests/audit/*.c. Function+offset
+# and counts are checked against readelf (tests/audit/oracle.py), source
+# lines against addr2line, JSON and SARIF with Python's json module;
+# compressed modules and archives (made with xz, zstd, gzip and ar) must give
+# the findings of the plain objects.
+. "$(dirname "$0")/../lib.sh"
+
+SRC=$TOP/tests/audit
+ORACLE="python3 $SRC/oracle.py"
+CC=${CC:-gcc}
+audit() { "$SYMFENCE" audit "$@"; }
+
+mkdir -p lib drivers rules
+$CC -g -O1 -c "$SRC/lib.c" -o lib/dma.o || exit 2
+for f in cam weak own clean; do
+	$CC -g -O1 -c "$SRC/$f.c" -o drivers/$f.o || exit 2
+done
+cat > rules/dma.rules <<'EOF'
+library dma
+	objects  lib/*.o
+	public   dma_map_sg
+	private  dmac_*
+	hint     "use dma_map_sg(), which does the cache maintenance"
+EOF
+
+# ---- text report ----
+expect_status 1 "violations exit 1" audit -r rules/dma.rules lib drivers
+cp "$T/out" text.out
+expect_output "reference: function+offset, count, rule position" text.out \
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references\) \[rules/dma\.rules:4\]$"
+expect_output "hint line after each violation" text.out \
+	"^drivers/cam\.o: note: hint: use dma_map_sg\(\), which does the cache maintenance$"
+expect_output "source line from DWARF" text.out \
+	"^/.*tests/audit/cam\.c:[0-9]+: note: 'dmac_flush_range' is referenced here$"
+expect_output "reference from data: section+offset" text.out \
+	"^drivers/cam\.o: \.data\.rel\.ro(\.local)?\+0x0: error: reference to private symbol 'dmac_inv_range'|^drivers/cam\.o: \.rodata\+0x0: error: reference to private symbol 'dmac_inv_range'"
+expect_output "not in the public list: private (library objects among the inputs)" text.out \
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'lib_helper' of library 'dma' \[rules/dma\.rules:3\]$"
+expect_output "weak reference is a warning" text.out \
+	"^drivers/weak\.o: weak_flush\+0x[0-9a-f]+: warning: weak reference to private symbol 'dmac_flush_range' of library 'dma' \(it becomes NULL once the library is sealed\)"
+expect_output "definition outside the library is a warning" text.out \
+	"^drivers/own\.o: warning: definition of private symbol 'dmac_inv_range' of library 'dma' outside the library \(references would bind to it once the library is sealed\) \[rules/dma\.rules:4\]$"
+expect_output "summary line ends the run" <(tail -1 text.out) \
+	"^symfence: audited 5 objects: 4 errors, 2 warnings, 0 notes$"
+if grep -q '^lib/dma\.o' text.out || grep -q '^drivers/clean\.o' text.out; then
+	fail "the library's own objects and clean objects are not reported"
+else
+	ok "the library's own objects and clean objects are not reported"
+fi
+
+# ---- function+offset and counts against readelf ----
+audit -r rules/dma.rules --format json lib drivers > all.json 2>/dev/null
+for o in cam weak; do
+	$ORACLE refs drivers/$o.o dmac_flush_range dmac_inv_range lib_helper > want.$o
+	$ORACLE json all.json drivers/$o.o > got.$o
+	if [ -s want.$o ] && cmp -s want.$o got.$o; then
+		ok "drivers/$o.o: function+offset and counts equal readelf's"
+	else
+		fail "drivers/$o.o: function+offset and counts differ from readelf's"
+		diff want.$o got.$o | sed 's/^/    | /'
+	fi
+done
+
+# ---- DWARF source lines against addr2line ----
+bad=$(python3 - all.json "$SRC/oracle.py" <<'EOF'
+import json, os, subprocess, sys
+doc = json.load(open(sys.argv[1]))
+n = bad = 0
+for f in doc['findings']:
+    if not f['source'] or f['kind'] == 'definition':
+        continue
+    n += 1
+    base = 0
+    if f['function']:
+        base = int(subprocess.check_output(['python3', sys.argv[2], 'addr', f['path'],
+                                            f['function']], text=True).split()[0], 16)
+    out = subprocess.check_output(['addr2line', '-e', f['path'], '-j', f['section'],
+                                   hex(base + f['offset'])], text=True).split()[0]
+    file, line = out.rsplit(':', 1)
+    if os.path.realpath(file) != os.path.realpath(f['source']['file']) or \
+            int(line) != f['source']['line']:
+        bad += 1
+        print('%s %s: addr2line says %s, symfence %s:%d' % (f['object'], f['where'], out,
+              f['source']['file'], f['source']['line']), file=sys.stderr)
+print(bad if n >= 4 else 'too few source lines: %d' % n)
+EOF
+)
+[ "$bad" = 0 ] && ok "source lines equal addr2line's" || fail "source lines: $bad"
+
+# ---- the same output whatever -j ----
+audit -r rules/dma.rules -j1 --format json lib drivers > j1.json 2>/dev/null
+audit -r rules/dma.rules -j2 --format json lib drivers > j2.json 2>/dev/null
+audit -r rules/dma.rules -j2 lib drivers > j2.out 2>&1
+if cmp -s j1.json j2.json && cmp -s text.out j2.out; then
+	ok "-j1 and -j2 give the same output"
+else
+	fail "-j1 and -j2 differ"
+fi
+
+# ---- without the library's objects: only the private patterns ----
+expect_status 1 "audit without the library's objects" audit -r rules/dma.rules drivers
+expect_output "note: public list needs the library's objects" "$T/out" \
+	"^rules/dma\.rules:1: note: library 'dma' has public patterns but none of its objects is among the inputs: only its private patterns are checked$"
+if grep -q "'lib_helper'" "$T/out"; then fail "lib_helper not private without the library"; else ok "lib_helper not private without the library"; fi
+
+# ---- waive, allow, stale waivers ----
+cat > rules/waive.rules <<'EOF'
+library dma
+	objects  lib/*.o
+	private  dmac_*
+	waive    drivers/cam.o dmac_flush_range
+	waive    drivers/gone.o dmac_*
+	allow    weak.o
+EOF
+expect_status 1 "waived violations" audit -r rules/waive.rules lib drivers
+expect_output "a waived reference is a note pointing at the waiver" "$T/out" \
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, waived\) \[rules/waive\.rules:4\]$"
+expect_output "a waiver matching nothing is stale" "$T/out" \
+	"^rules/waive\.rules:5:[0-9]+: warning: waiver 'drivers/gone\.o dmac_\*' of library 'dma' matches no violation; remove it$"
+expect_output "summary counts the waived" <(tail -1 "$T/out") \
+	"^symfence: audited 5 objects: 2 errors, 2 warnings, 1 note \(1 waived\)$"
+if grep -q '^drivers/weak\.o' "$T/out"; then fail "allow exempts weak.o"; else ok "allow exempts weak.o"; fi
+
+# ---- baseline: write, read, new violations still fail, stale entries ----
+expect_status 1 "--write-baseline keeps the exit status" \
+	audit -r rules/dma.rules --write-baseline base.txt lib drivers
+python3 - all.json > want.base <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for line in sorted({'%s %s' % (f['path'], f['symbol']) for f in doc['findings']}):
+    print(line)
+EOF
+if head -1 base.txt | grep -q '^# symfence audit baseline' && grep -v '^#' base.txt | cmp -s - want.base &&
+	grep -v '^#' base.txt | LC_ALL=C sort -c; then
+	ok "baseline lists every violation, sorted, after a header"
+else
+	fail "baseline content"
+	sed 's/^/    | /' base.txt
+fi
+expect_status 0 "with the baseline the same tree passes" \
+	audit -r rules/dma.rules --baseline base.txt lib drivers
+expect_output "baselined violations are notes" "$T/out" \
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, in baseline\) \[base\.txt:[0-9]+\]$"
+$CC -O1 -c "$SRC/cam.c" -o drivers/new.o
+expect_status 1 "a new violation still fails" audit -r rules/dma.rules --baseline base.txt lib drivers
+if [ "$(grep -c ': error: ' "$T/out")" = 4 ] && ! grep ': error: ' "$T/out" | grep -vq '^drivers/new\.o'; then
+	ok "only the new object's violations are errors"
+else
+	fail "only the new object's violations are errors"
+	sed 's/^/    | /' "$T/out"
+fi
+rm drivers/new.o
+cp base.txt stale.txt
+echo "drivers/gone.o dmac_flush_range" >> stale.txt
+expect_status 0 "a stale baseline entry does not fail" audit -r rules/dma.rules --baseline stale.txt lib drivers
+expect_output "a stale baseline entry is a warning" "$T/out" \
+	"^stale\.txt:$(wc -l < stale.txt): warning: baseline entry 'drivers/gone\.o dmac_flush_range' matches no violation; remove it or rewrite the baseline with --write-baseline$"
+echo "just-one-word" > bad-base.txt
+expect_status 2 "a malformed baseline is exit 2" audit -r rules/dma.rules --baseline bad-base.txt drivers
+expect_output "malformed baseline line is reported with its position" "$T/out" \
+	"^bad-base\.txt:1:1: error: expected 'OBJECT SYMBOL'"
+
+# ---- JSON ----
+check "JSON parses with python3 -m json.tool" python3 -m json.tool all.json
+check "JSON keys and counts" python3 - all.json <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert list(doc) == ['schema', 'version', 'tool', 'summary', 'findings', 'stale', 'diagnostics'], list(doc)
+keys = ['kind', 'severity', 'object', 'path', 'module', 'function', 'section', 'offset', 'where',
+        'symbol', 'library', 'rule', 'count', 'source', 'hint', 'suppressed', 'message', 'text']
+for f in doc['findings']:
+    assert list(f) == keys, list(f)
+    assert list(f['rule']) == ['kind', 'pattern', 'file', 'line', 'col']
+s = doc['summary']
+assert s['errors'] == sum(f['severity'] == 'error' for f in doc['findings']) == 4, s
+assert s['warnings'] == 2 and s['objects'] == 5 and s['status'] == 1, s
+assert doc['tool']['name'] == 'symfence'
+EOF
+
+# ---- SARIF ----
+audit -r rules/waive.rules --format sarif lib drivers > out.sarif 2>/dev/null
+check "SARIF 2.1.0 with the fields GitHub code scanning needs" python3 - out.sarif <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc['$schema'].startswith('https://') and doc['version'] == '2.1.0'
+run, = doc['runs']
+d = run['tool']['driver']
+assert d['name'] == 'symfence' and d['version']
+ids = [r['id'] for r in d['rules']]
+assert len(set(ids)) == len(ids) and all(r['shortDescription']['text'] for r in d['rules'])
+assert len(run['results']) == 5, len(run['results'])
+for r in run['results']:
+    assert r['ruleId'] in ids and ids[r['ruleIndex']] == r['ruleId'], r
+    assert r['level'] in ('error', 'warning', 'note') and r['message']['text'], r
+    loc = r['locations'][0]['physicalLocation']
+    assert loc['artifactLocation']['uri'] and loc['region']['startLine'] >= 1, r
+assert sum('suppressions' in r for r in run['results']) == 1
+assert any(r['ruleId'] == 'stale-waiver' for r in run['results'])
+assert run['invocations'][0]['executionSuccessful'] is True
+EOF
+
+# ---- GitHub annotations ----
+audit -r rules/dma.rules --format github lib drivers > gh.out 2>/dev/null
+if [ "$(grep -c '^::error ' gh.out)" = 4 ] && [ "$(grep -c '^::warning ' gh.out)" = 2 ] &&
+	! grep -Evq '^::(error|warning|notice) (file=[^,:]+(,line=[0-9]+)?(,col=[0-9]+)?,)?title=[^:,]+::.+$' gh.out; then
+	ok "github format: one well-formed annotation per finding"
+else
+	fail "github format"
+	sed 's/^/    | /' gh.out
+fi
+expect_output "github annotation carries the source line" gh.out \
+	"^::error file=/.*tests/audit/cam\.c,line=[0-9]+,title=private-reference::drivers/cam\.o: cam_probe\+0x[0-9a-f]+: reference to private symbol 'dmac_flush_range'.*%0Ahint: use dma_map_sg"
+
+# ---- -o FILE ----
+audit -r rules/dma.rules --format json -o report.json lib drivers > stdout.out 2>/dev/null
+if [ ! -s stdout.out ] && cmp -s report.json all.json; then ok "-o writes the report to the file"; else fail "-o"; fi
+
+# ---- compressed modules give the findings of the plain one ----
+mkdir -p m/plain m/xz m/zst m/gz
+cp drivers/cam.o m/plain/cam.ko
+xz -c m/plain/cam.ko > m/xz/cam.ko.xz
+zstd -q -c m/plain/cam.ko > m/zst/cam.ko.zst
+gzip -c m/plain/cam.ko > m/gz/cam.ko.gz
+# Without the library's objects only the private patterns count (lib_helper is not private).
+$ORACLE refs drivers/cam.o dmac_flush_range dmac_inv_range > want.cam
+for c in plain xz zst gz; do
+	audit -r rules/dma.rules --format json m/$c > m-$c.json 2>/dev/null
+	$ORACLE json m-$c.json > got.$c
+	if [ -s got.$c ] && cmp -s want.cam got.$c; then
+		ok "$c module: the same findings as the plain object"
+	else
+		fail "$c module: findings differ"
+		diff want.cam got.$c | sed 's/^/    | /'
+	fi
+done
+check "compressed module: path without the suffix, module name" python3 - m-xz.json <<'EOF'
+import json, sys
+f = json.load(open(sys.argv[1]))['findings'][0]
+assert f['object'] == 'm/xz/cam.ko.xz' and f['path'] == 'm/xz/cam.ko' and f['module'] == 'cam', f
+EOF
+
+# ---- archives: regular and thin give the findings of their members ----
+cp drivers/cam.o drivers/a_member_with_a_long_name.o
+ar rcs reg.a drivers/cam.o drivers/weak.o drivers/a_member_with_a_long_name.o
+ar cDPrST thin.a drivers/cam.o drivers/weak.o drivers/a_member_with_a_long_name.o
+audit -r rules/dma.rules --format json drivers/cam.o drivers/weak.o drivers/a_member_with_a_long_name.o \
+	> members.json 2>/dev/null
+for a in reg thin; do
+	audit -r rules/dma.rules --format json $a.a > $a.json 2>/dev/null
+	if python3 - members.json $a.json $a <<'EOF'
+import json, sys
+def rows(path):
+    return [(f['where'], f['symbol'], f['count'], f['kind']) for f in json.load(open(path))['findings']]
+want, got = rows(sys.argv[1]), rows(sys.argv[2])
+objs = [f['object'] for f in json.load(open(sys.argv[2]))['findings']]
+pref = 'reg.a(' if sys.argv[3] == 'reg' else 'thin.a(drivers/'
+assert want == got and want, (want, got)
+assert objs[0] == pref + 'cam.o)' and objs[-1] == pref + 'a_member_with_a_long_name.o)', objs
+EOF
+	then ok "$a archive: the findings of its members, named archive(member)"
+	else fail "$a archive: findings differ from its members'"
+	fi
+done
+ar cDPrST outer.a thin.a
+ar cDPrST nested.a reg.a
+audit -r rules/dma.rules --format json outer.a > outer.json 2>/dev/null
+audit -r rules/dma.rules --format json nested.a > nested.json 2>/dev/null
+if [ "$($ORACLE json outer.json)" = "$($ORACLE json thin.json)" ] &&
+	[ "$($ORACLE json nested.json)" = "$($ORACLE json reg.json)" ]; then
+	ok "thin archives of thin and regular archives"
+else
+	fail "thin archives of thin and regular archives"
+fi
+audit -r rules/dma.rules thin.a drivers > dedup.out 2>&1
+expect_output "an object reached twice is audited once" <(tail -1 dedup.out) \
+	"^symfence: audited 5 objects:"
+
+# ---- lists: @FILE and modules.order ----
+printf 'drivers/cam.o\n  drivers/weak.o lib/dma.o\n' > list.txt
+audit -r rules/dma.rules --format json @list.txt > list.json 2>/dev/null
+if [ "$($ORACLE json list.json)" = "$($ORACLE json members.json drivers/cam.o; $ORACLE json members.json drivers/weak.o)" ] ||
+	[ "$($ORACLE json list.json | sort)" = "$( ($ORACLE json all.json drivers/cam.o; $ORACLE json all.json drivers/weak.o) | sort)" ]; then
+	ok "@FILE lists"
+else
+	fail "@FILE lists"
+fi
+mkdir -p kb/drivers
+cp drivers/cam.o kb/drivers/cam.o
+cp drivers/cam.o kb/drivers/cam.ko
+xz -c drivers/weak.o > kb/drivers/weak.ko.xz
+printf 'drivers/cam.o\ndrivers/weak.o\n' > kb/modules.order
+expect_status 1 "modules.order" audit -r rules/dma.rules kb/modules.order
+expect_output "modules.order: a .o entry means the .ko beside it" "$T/out" "^kb/drivers/cam\.ko: cam_probe"
+expect_output "modules.order: compressed modules found" "$T/out" "^kb/drivers/weak\.ko\.xz: weak_flush"
+echo "drivers/gone.o" >> kb/modules.order
+expect_status 2 "modules.order: a missing module is exit 2" audit -r rules/dma.rules kb/modules.order
+expect_output "modules.order: missing module reported at its line" "$T/out" \
+	"^kb/modules\.order:3: error: module 'drivers/gone\.o' not found"
+
+# ---- unreadable inputs: reported, the rest audited, 2 beats 1 ----
+echo "not an object" > bad.o
+head -c 200 m/xz/cam.ko.xz > trunc.ko.xz
+expect_status 2 "unreadable inputs: exit 2 even with violations" \
+	audit -r rules/dma.rules bad.o trunc.ko.xz drivers/cam.o missing.o
+expect_output "malformed object" "$T/out" "^bad\.o: error: not an ELF file$"
+expect_output "truncated xz" "$T/out" "^trunc\.ko\.xz: error: cannot decompress \(xz\): "
+expect_output "missing file" "$T/out" "^missing\.o: error: cannot open: No such file or directory$"
+expect_output "the other inputs are still audited" "$T/out" "^drivers/cam\.o: cam_probe"
+expect_output "summary counts unreadable inputs" <(tail -1 "$T/out") \
+	"^symfence: audited 1 object: 3 errors, 0 warnings, 0 notes; 3 inputs could not be read$"
+mkdir empty
+expect_status 0 "an empty directory" audit -r rules/dma.rules empty
+expect_output "an empty directory is a warning" "$T/out" \
+	"^empty: warning: no objects, modules or archives in this directory$"
+
+# ---- a decompression bomb ----
+if head -c 1100M /dev/zero | zstd -q -1 -c > bomb.ko.zst 2>/dev/null; then
+	expect_status 2 "decompression bomb refused" audit -r rules/dma.rules bomb.ko.zst
+	expect_output "decompression bomb message" "$T/out" \
+		"^bomb\.ko\.zst: error: decompresses to more than 1024 MiB; refused as a decompression bomb$"
+fi
+
+# ---- LTO objects are skipped ----
+if command -v clang >/dev/null && clang -flto -c "$SRC/cam.c" -o lto-llvm.o 2>/dev/null; then
+	expect_status 0 "LLVM bitcode is skipped" audit -r rules/dma.rules lto-llvm.o
+	expect_output "LLVM bitcode warning" "$T/out" \
+		"^lto-llvm\.o: warning: LLVM bitcode \(built with -flto\?\), not audited"
+	expect_output "summary counts skipped objects" <(tail -1 "$T/out") "; 1 skipped \(LTO or bitcode\)$"
+else
+	skip "clang -flto unavailable"
+fi
+if $CC -flto -c "$SRC/cam.c" -o lto-gcc.o 2>/dev/null && readelf -sW lto-gcc.o | grep -q __gnu_lto_slim; then
+	expect_status 0 "GCC slim LTO object is skipped" audit -r rules/dma.rules lto-gcc.o
+	expect_output "GCC LTO warning" "$T/out" "^lto-gcc\.o: warning: GCC LTO object without machine code"
+fi
+
+# ---- other targets: ELF32, REL relocations, big endian ----
+for cc in arm-linux-gnueabihf-gcc aarch64-linux-gnu-gcc s390x-linux-gnu-gcc; do
+	command -v $cc >/dev/null || { skip "$cc not installed"; continue; }
+	$cc -O1 -c "$SRC/cam.c" -o cross-$cc.o || { fail "$cc cannot build"; continue; }
+	audit -r rules/dma.rules --format json cross-$cc.o > cross.json 2>/dev/null
+	$ORACLE refs cross-$cc.o dmac_flush_range dmac_inv_range > want.cross
+	$ORACLE json cross.json > got.cross
+	if [ -s want.cross ] && cmp -s want.cross got.cross; then
+		ok "$cc object: function+offset and counts equal readelf's"
+	else
+		fail "$cc object: findings differ from readelf's"
+		diff want.cross got.cross | sed 's/^/    | /'
+	fi
+done
+
+# ---- usage ----
+expect_status 2 "no rules" audit drivers
+expect_output "no rules message" "$T/out" "^symfence: error: no rules given: use -r RULES$"
+expect_status 2 "no input" audit -r rules/dma.rules
+expect_status 2 "bad format" audit -r rules/dma.rules --format xml drivers
+expect_status 2 "bad -j" audit -r rules/dma.rules -j 0 drivers
+expect_status 2 "bad rules" audit -r missing.rules drivers
+expect_status 0 "--help" audit --help
+expect_output "--help shows the usage" "$T/out" "^Usage: symfence audit -r RULES"
