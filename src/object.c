@@ -69,6 +69,13 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 		return sf_elf_error(ctx, name, "elf_getshdrnum");
 	if (obj->shnum == 0)
 		return sf_malformed(ctx, name, "object has no section header table");
+	/*
+	 * With extended numbering elf_getshdrstrndx() reads section 0's sh_link;
+	 * for a foreign-endian image in memory it would pread() from a file
+	 * descriptor it does not have, unless the section headers are loaded.
+	 */
+	if (!gelf_getshdr(elf_getscn(obj->elf, 0), &(GElf_Shdr){ 0 }))
+		return sf_elf_error(ctx, name, "gelf_getshdr");
 	if (elf_getshdrstrndx(obj->elf, &obj->shstrndx))
 		return sf_elf_error(ctx, name, "elf_getshdrstrndx");
 	if (obj->shstrndx == SHN_UNDEF || obj->shstrndx >= obj->shnum)
