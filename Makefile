@@ -95,7 +95,7 @@ demo: $(BIN)
 	$(Q)$(MAKE) --no-print-directory -C samples/iommu-dma demo SYMFENCE=$(abspath $(BIN))
 
 bench: $(BIN)
-	$(Q)SYMFENCE=$(abspath $(BIN)) bash bench/run.sh
+	$(Q)python3 bench/bench.py --symfence $(BIN) $(BENCH_ARGS)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/symfence

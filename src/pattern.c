@@ -259,7 +259,13 @@ static bool key_equal(const char *a, const char *b, size_t len, bool fold)
 
 static struct sf_hent *slot(const struct sf_htab *ht, uint64_t hash, const char *key, size_t len)
 {
-	size_t mask = ht->cap - 1, i = (size_t)hash & mask;
+	/*
+	 * FNV's low bits barely change between names that differ in their last
+	 * characters (f1, f2, ...): take the top bits of hash * 2^64/phi
+	 * (Fibonacci hashing) so linear probing does not run into clusters.
+	 */
+	size_t mask = ht->cap - 1;
+	size_t i = (size_t)((hash * 0x9e3779b97f4a7c15ull) >> (64 - __builtin_ctzll(ht->cap)));
 	struct sf_hent *e;
 
 	for (;; i = (i + 1) & mask) {

@@ -7,6 +7,7 @@
 #include <symfence/selection.h>
 
 #include "internal.h"
+#include "pattern.h"
 
 struct sf_name {
 	const char *name;	/* points into names_buf or argv */
@@ -24,9 +25,9 @@ struct sf_libsel {
 };
 
 struct symfence_selection {
-	struct sf_name *names;	/* sorted by name once matching starts */
+	struct sf_name *names;	/* in the order given; a name given twice is kept once */
 	size_t nnames, cap;
-	bool sorted;
+	struct sf_htab index;	/* name -> its entry in names[] */
 	struct sf_libsel *libs;
 	size_t nlibs;
 	size_t count;		/* ids handed out */
@@ -52,6 +53,7 @@ void symfence_selection_free(struct symfence_selection *sel)
 		free(sel->files[i]);
 	free(sel->files);
 	free(sel->names);
+	sf_htab_free(&sel->index);
 	free(sel->libs);
 	free(sel);
 }
@@ -59,6 +61,8 @@ void symfence_selection_free(struct symfence_selection *sel)
 static int sf_add_name(struct symfence_selection *sel, const char *name, char *owned,
 		       const char *file, unsigned int line)
 {
+	struct sf_hent *e;
+
 	if (sel->nnames == sel->cap) {
 		size_t cap = sel->cap ? 2 * sel->cap : 16;
 		struct sf_name *n = realloc(sel->names, cap * sizeof(*n));
@@ -70,8 +74,17 @@ static int sf_add_name(struct symfence_selection *sel, const char *name, char *o
 		sel->names = n;
 		sel->cap = cap;
 	}
+	e = sf_htab_put(&sel->index, name, strlen(name));
+	if (!e) {
+		free(owned);
+		return -ENOMEM;
+	}
+	if (e->val != SIZE_MAX) {	/* given twice: the first place stands */
+		free(owned);
+		return 0;
+	}
+	e->val = sel->nnames;
 	sel->names[sel->nnames++] = (struct sf_name){ name, owned, file, line, sel->count++ };
-	sel->sorted = false;
 	return 0;
 }
 
@@ -220,36 +233,17 @@ const struct symfence_library *symfence_selection_lib(const struct symfence_sele
 	return i < sel->nlibs ? sel->libs[i].lib : NULL;
 }
 
-static int sf_cmp_name(const void *a, const void *b)
-{
-	const struct sf_name *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x->id > y->id) - (x->id < y->id);
-}
-
 int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, Elf32_Word shndx)
 {
 	struct symfence_selection *sel = arg;
 	size_t i;
 
 	if (sel->nnames) {
-		size_t lo = 0, hi = sel->nnames;
+		size_t len = strlen(name);
+		const struct sf_hent *e = sf_htab_get(&sel->index, sf_hash(name, len, false), name, len);
 
-		if (!sel->sorted) {
-			qsort(sel->names, sel->nnames, sizeof(*sel->names), sf_cmp_name);
-			sel->sorted = true;
-		}
-		while (lo < hi) {	/* the first entry with this name */
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (strcmp(sel->names[mid].name, name) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < sel->nnames && !strcmp(sel->names[lo].name, name))
-			return (int)sel->names[lo].id;
+		if (e)
+			return (int)sel->names[e->val].id;
 	}
 	for (i = 0; i < sel->nlibs; i++) {
 		const struct sf_libsel *l = &sel->libs[i];
@@ -261,7 +255,6 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 		    symfence_library_match_symbol(l->lib, SYMFENCE_PAT_PUBLIC, name) < 0)
 			return (int)(l->base + l->nprivate);
 	}
-	(void)sym;
 	return -1;
 }
 
