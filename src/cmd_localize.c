@@ -59,9 +59,8 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	const char *library = NULL, *output = NULL, *root = NULL, *input;
 	bool in_place = false, allow_missing = false, by_names = false;
 	struct symfence_localize_opts opts = { 0 };
-	unsigned char *buf = NULL;
 	char *target = NULL;
-	size_t size;
+
 	int c, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
@@ -159,8 +158,6 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), input,
 					allow_missing && by_names))
 		goto out;
-	if (symfence_plan_apply(ctx, plan, &buf, &size))
-		goto out;
 
 	if (in_place) {
 		target = realpath(input, NULL);
@@ -169,15 +166,13 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (symfence_write_atomic(ctx, in_place ? target : output, buf, size,
-				  symfence_object_mode(obj)))
+	if (symfence_plan_write(ctx, plan, in_place ? target : output, symfence_object_mode(obj)))
 		goto out;
 	if (ctx->verbose)
 		for (i = 0; i < symfence_plan_count(plan); i++)
 			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
 	status = SYMFENCE_EXIT_OK;
 out:
-	free(buf);
 	free(target);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);

@@ -198,9 +198,8 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	const char **rules = NULL, *library = NULL, *output = NULL, *root = NULL, *ld_opt = NULL;
 	char **objs = NULL, **ldv = NULL, **ld_args = NULL, *tmp_out = NULL, *rsp = NULL;
 	char *outcopy = NULL;
-	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, size, i;
+	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i;
 	bool quiet = false, expanded = false;
-	unsigned char *buf = NULL;
 	int c, fd, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
@@ -324,9 +323,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan),
 						"the linked library", false))
 		goto out;
-	if (symfence_plan_apply(ctx, plan, &buf, &size))
-		goto out;
-	if (symfence_write_atomic(ctx, output, buf, size, symfence_object_mode(obj)))
+	if (symfence_plan_write(ctx, plan, output, symfence_object_mode(obj)))
 		goto out;
 	if (ctx->verbose)
 		for (i = 0; i < symfence_plan_count(plan); i++)
@@ -337,7 +334,6 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		       symfence_plan_count(plan) == 1 ? "" : "s", symfence_plan_kept(plan));
 	status = SYMFENCE_EXIT_OK;
 out:
-	free(buf);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);
 	if (tmp_out)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include <symfence/localize.h>
 
@@ -682,53 +683,202 @@ void symfence_plan_free(struct symfence_plan *plan)
 	free(plan);
 }
 
-/* Offsets of fields inside a section header, by class. */
-static size_t sf_shdr_field(int cls, int field)
+/*
+ * The rewrite as a list of patches over the input image: each a byte range
+ * and its new contents. Applied to a copy (for seal's self-check), or
+ * written out with the untouched parts straight from the input's mapping.
+ */
+struct sf_patch {
+	size_t off, len;
+	unsigned char *data;
+};
+
+struct sf_patches {
+	struct sf_patch *p;
+	size_t n, cap;
+	unsigned char **blocks;		/* the arena: owned blocks holding patch data */
+	size_t nblocks, used, room;
+	size_t size;			/* size of the output */
+};
+
+static void sf_patches_free(struct sf_patches *ps)
 {
-	/* field: 0 sh_offset, 1 sh_size, 2 sh_info */
+	size_t i;
+
+	for (i = 0; i < ps->nblocks; i++)
+		free(ps->blocks[i]);
+	free(ps->blocks);
+	free(ps->p);
+	memset(ps, 0, sizeof(*ps));
+}
+
+/* A new patch of len bytes at off, initialised from init (len bytes) when not NULL. */
+static unsigned char *sf_patch_add(struct sf_patches *ps, size_t off, size_t len,
+				   const unsigned char *init)
+{
+	unsigned char *data;
+
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 64;
+		struct sf_patch *p = realloc(ps->p, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		ps->p = p;
+		ps->cap = cap;
+	}
+	if (len > ps->room - ps->used || !ps->nblocks) {
+		size_t room = len > (1u << 20) ? len : (1u << 20);
+		unsigned char **b = realloc(ps->blocks, (ps->nblocks + 1) * sizeof(*b));
+
+		if (!b)
+			return NULL;
+		ps->blocks = b;
+		b[ps->nblocks] = malloc(room);
+		if (!b[ps->nblocks])
+			return NULL;
+		ps->nblocks++;
+		ps->used = 0;
+		ps->room = room;
+	}
+	data = ps->blocks[ps->nblocks - 1] + ps->used;
+	ps->used += len;
+	if (init)
+		memcpy(data, init, len);
+	ps->p[ps->n++] = (struct sf_patch){ off, len, data };
+	return data;
+}
+
+/* Patches one field of section header idx: 0 sh_offset, 1 sh_size, 2 sh_info. */
+static int sf_patch_shdr(const struct symfence_object *obj, struct sf_patches *ps, size_t idx,
+			 int field, uint64_t v)
+{
 	static const size_t off32[] = { 16, 20, 28 }, off64[] = { 24, 32, 44 };
-
-	return cls == ELFCLASS32 ? off32[field] : off64[field];
-}
-
-static void sf_patch_shdr(const struct symfence_object *obj, unsigned char *buf, size_t idx,
-			  int field, uint64_t v)
-{
-	size_t at = obj->ehdr.e_shoff + idx * obj->ehdr.e_shentsize + sf_shdr_field(obj->cls, field);
+	size_t at = obj->ehdr.e_shoff + idx * obj->ehdr.e_shentsize +
+		    (obj->cls == ELFCLASS32 ? off32[field] : off64[field]);
 	size_t width = (obj->cls == ELFCLASS64 && field < 2) ? 8 : 4;
+	unsigned char *p = sf_patch_add(ps, at, width, NULL);
 
-	sf_put(buf + at, width, v, obj->msb);
+	if (!p)
+		return -ENOMEM;
+	sf_put(p, width, v, obj->msb);
+	return 0;
 }
 
-static void sf_apply_relocs(const struct symfence_plan *plan, unsigned char *buf)
+/* The relocation sections with an entry whose symbol moved: patched copies. */
+static int sf_patch_relocs(const struct symfence_plan *plan, struct sf_patches *ps)
 {
 	const struct symfence_object *obj = plan->obj;
 	size_t i, j, at = sf_rinfo_off(obj);
 
 	for (i = 1; i < obj->shnum; i++) {
 		const GElf_Shdr *sh = &obj->sec[i].shdr;
+		const unsigned char *src = obj->image + sh->sh_offset;
 		size_t es = sh->sh_entsize, n;
+		unsigned char *dst = NULL;
 
 		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
 			continue;
 		n = sh->sh_size / es;
 		for (j = 0; j < n; j++) {
-			unsigned char *p = buf + sh->sh_offset + j * es + at;
-			uint64_t info = sf_get(p, at, obj->msb);
+			uint64_t info = sf_get(src + j * es + at, at, obj->msb);
+			uint64_t sym = obj->cls == ELFCLASS32 ? info >> 8 : info >> 32;
+			uint64_t nsym = plan->map[sym];
 
-			if (obj->cls == ELFCLASS32) {
-				uint64_t sym = info >> 8, nsym = plan->map[sym];
-
-				if (nsym != sym)
-					sf_put(p, 4, (nsym << 8) | (info & 0xff), obj->msb);
-			} else {
-				uint64_t sym = info >> 32, nsym = plan->map[sym];
-
-				if (nsym != sym)
-					sf_put(p, 8, (nsym << 32) | (info & 0xffffffffu), obj->msb);
+			if (nsym == sym)
+				continue;
+			if (!dst) {
+				dst = sf_patch_add(ps, sh->sh_offset, sh->sh_size, src);
+				if (!dst)
+					return -ENOMEM;
 			}
+			if (obj->cls == ELFCLASS32)
+				sf_put(dst + j * es + at, 4, (nsym << 8) | (info & 0xff), obj->msb);
+			else
+				sf_put(dst + j * es + at, 8, (nsym << 32) | (info & 0xffffffffu), obj->msb);
 		}
 	}
+	return 0;
+}
+
+static int sf_cmp_patch(const void *a, const void *b)
+{
+	const struct sf_patch *x = a, *y = b;
+
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+/* Every patch of the plan, sorted; overlapping patches mean overlapping sections. */
+static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			   struct sf_patches *ps)
+{
+	const struct symfence_object *obj = plan->obj;
+	size_t i, lo = plan->first_global, hi = plan->first_global + plan->nlocalized;
+	int err = 0;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->size = plan->elf_size;
+	if (!plan->nlocalized)
+		return 0;
+
+	/* .symtab: entries permuted (raw, so no conversion); binding byte of the new locals. */
+	{
+		const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
+		size_t es = sh->sh_entsize, info = obj->cls == ELFCLASS32 ? 12 : 4;
+		unsigned char *dst = sf_patch_add(ps, sh->sh_offset + lo * es,
+						  (obj->nsyms - lo) * es, NULL);
+
+		if (!dst)
+			goto nomem;
+		for (i = lo; i < obj->nsyms; i++, dst += es) {
+			memcpy(dst, obj->image + sh->sh_offset + (size_t)plan->order[i] * es, es);
+			if (i < hi)
+				dst[info] = (unsigned char)GELF_ST_INFO(STB_LOCAL, GELF_ST_TYPE(dst[info]));
+		}
+		err = sf_patch_shdr(obj, ps, obj->symtab, 2, hi);
+	}
+	if (!err && obj->symtab_shndx) {
+		size_t off = obj->sec[obj->symtab_shndx].shdr.sh_offset;
+		unsigned char *dst = sf_patch_add(ps, off + 4 * lo, 4 * (obj->nsyms - lo), NULL);
+
+		if (!dst)
+			goto nomem;
+		for (i = lo; i < obj->nsyms; i++, dst += 4)
+			memcpy(dst, obj->image + off + 4 * (size_t)plan->order[i], 4);
+	}
+	if (!err)
+		err = sf_patch_relocs(plan, ps);
+	for (i = 1; !err && i < obj->shnum; i++)
+		if (obj->sec[i].shdr.sh_type == SHT_GROUP && obj->sec[i].shdr.sh_link == obj->symtab)
+			err = sf_patch_shdr(obj, ps, i, 2, plan->map[obj->sec[i].shdr.sh_info]);
+	if (!err && plan->addrsig_sec) {
+		const GElf_Shdr *sh = &obj->sec[plan->addrsig_sec].shdr;
+		size_t at = plan->addrsig_size <= sh->sh_size ? sh->sh_offset : ps->size;
+
+		if (!sf_patch_add(ps, at, plan->addrsig_size, plan->addrsig))
+			goto nomem;
+		if (at == ps->size) {	/* grown: moved to the end of the file */
+			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, 0, at);
+			ps->size += plan->addrsig_size;
+		}
+		if (!err && plan->addrsig_size != sh->sh_size)
+			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, 1, plan->addrsig_size);
+	}
+	if (err)
+		goto nomem;
+
+	qsort(ps->p, ps->n, sizeof(*ps->p), sf_cmp_patch);
+	for (i = 1; i < ps->n; i++)
+		if (ps->p[i - 1].off + ps->p[i - 1].len > ps->p[i].off) {
+			sf_patches_free(ps);
+			return sf_malformed(ctx, obj->name, "sections that name symbols overlap each other or the section header table (at offset 0x%zx)",
+					    ps->p[i].off);
+		}
+	return 0;
+nomem:
+	sf_patches_free(ps);
+	symfence_error(ctx, obj->name, "out of memory");
+	return -ENOMEM;
 }
 
 /* Re-reads the result and checks every relocation and group still names the same symbol. */
@@ -818,75 +968,76 @@ out:
 int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 			unsigned char **out, size_t *out_size)
 {
-	const struct symfence_object *obj = plan->obj;
-	size_t size = plan->elf_size, total, i;
+	struct sf_patches ps;
 	unsigned char *buf;
+	size_t i;
 	int err;
 
 	*out = NULL;
 	*out_size = 0;
-	total = size;
-	if (plan->addrsig_sec && plan->addrsig_size > obj->sec[plan->addrsig_sec].shdr.sh_size)
-		total += plan->addrsig_size;
-	buf = malloc(total ? total : 1);
+	err = sf_plan_patches(ctx, plan, &ps);
+	if (err)
+		return err;
+	buf = malloc(ps.size ? ps.size : 1);
 	if (!buf) {
-		symfence_error(ctx, obj->name, "out of memory for a %zu-byte output", total);
+		symfence_error(ctx, plan->obj->name, "out of memory for a %zu-byte output", ps.size);
+		sf_patches_free(&ps);
 		return -ENOMEM;
 	}
-	memcpy(buf, obj->image, size);
-	if (!plan->nlocalized)
-		goto done;
-
-	/* .symtab: entries permuted (raw, so no conversion); binding byte of the new locals. */
-	{
-		const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
-		size_t es = sh->sh_entsize, info = obj->cls == ELFCLASS32 ? 12 : 4;
-		size_t lo = plan->first_global, hi = plan->first_global + plan->nlocalized;
-
-		for (i = lo; i < obj->nsyms; i++) {
-			unsigned char *dst = buf + sh->sh_offset + i * es;
-
-			memcpy(dst, obj->image + sh->sh_offset + (size_t)plan->order[i] * es, es);
-			if (i < hi)
-				dst[info] = (unsigned char)GELF_ST_INFO(STB_LOCAL,
-									GELF_ST_TYPE(dst[info]));
-		}
-		sf_patch_shdr(obj, buf, obj->symtab, 2, hi);
-	}
-	if (obj->symtab_shndx) {
-		size_t off = obj->sec[obj->symtab_shndx].shdr.sh_offset;
-
-		for (i = plan->first_global; i < obj->nsyms; i++)
-			memcpy(buf + off + 4 * i, obj->image + off + 4 * (size_t)plan->order[i], 4);
-	}
-	sf_apply_relocs(plan, buf);
-	for (i = 1; i < obj->shnum; i++)
-		if (obj->sec[i].shdr.sh_type == SHT_GROUP && obj->sec[i].shdr.sh_link == obj->symtab)
-			sf_patch_shdr(obj, buf, i, 2, plan->map[obj->sec[i].shdr.sh_info]);
-	if (plan->addrsig_sec) {
-		const GElf_Shdr *sh = &obj->sec[plan->addrsig_sec].shdr;
-
-		if (plan->addrsig_size <= sh->sh_size) {
-			memcpy(buf + sh->sh_offset, plan->addrsig, plan->addrsig_size);
-			if (plan->addrsig_size < sh->sh_size)
-				sf_patch_shdr(obj, buf, plan->addrsig_sec, 1, plan->addrsig_size);
-		} else {
-			memcpy(buf + size, plan->addrsig, plan->addrsig_size);
-			sf_patch_shdr(obj, buf, plan->addrsig_sec, 0, size);
-			sf_patch_shdr(obj, buf, plan->addrsig_sec, 1, plan->addrsig_size);
-			size = total;
-		}
-	}
-done:
+	memcpy(buf, plan->obj->image, plan->elf_size);
+	for (i = 0; i < ps.n; i++)
+		memcpy(buf + ps.p[i].off, ps.p[i].data, ps.p[i].len);
 	if (plan->verify) {
-		err = sf_verify(ctx, plan, buf, size);
-		if (err)
-			goto fail;
+		err = sf_verify(ctx, plan, buf, ps.size);
+		if (err) {
+			free(buf);
+			buf = NULL;
+		}
 	}
 	*out = buf;
-	*out_size = size;
-	return 0;
-fail:
-	free(buf);
+	*out_size = buf ? ps.size : 0;
+	sf_patches_free(&ps);
+	return err;
+}
+
+int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			const char *path, unsigned int mode)
+{
+	struct sf_patches ps;
+	struct iovec *iov;
+	size_t i, n = 0, at = 0;
+	int err;
+
+	if (plan->verify) {	/* the self-check needs the whole image in memory */
+		unsigned char *buf;
+		size_t size;
+
+		err = symfence_plan_apply(ctx, plan, &buf, &size);
+		if (!err)
+			err = symfence_write_atomic(ctx, path, buf, size, mode);
+		free(buf);
+		return err;
+	}
+	err = sf_plan_patches(ctx, plan, &ps);
+	if (err)
+		return err;
+	iov = calloc(2 * ps.n + 1, sizeof(*iov));
+	if (!iov) {
+		sf_patches_free(&ps);
+		symfence_error(ctx, plan->obj->name, "out of memory");
+		return -ENOMEM;
+	}
+	/* The untouched stretches come straight from the input's mapping. */
+	for (i = 0; i < ps.n; i++) {
+		if (ps.p[i].off > at)
+			iov[n++] = (struct iovec){ (void *)(plan->obj->image + at), ps.p[i].off - at };
+		iov[n++] = (struct iovec){ ps.p[i].data, ps.p[i].len };
+		at = ps.p[i].off + ps.p[i].len;
+	}
+	if (at < plan->elf_size)
+		iov[n++] = (struct iovec){ (void *)(plan->obj->image + at), plan->elf_size - at };
+	err = symfence_write_atomic_iov(ctx, path, iov, n, mode);
+	free(iov);
+	sf_patches_free(&ps);
 	return err;
 }

@@ -5,31 +5,58 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <symfence/localize.h>
 
 #include "internal.h"
 
-static int sf_write_all(int fd, const unsigned char *p, size_t n)
+/* Writes every piece, IOV_MAX at a time, going on after short writes. */
+static int sf_writev_all(int fd, const struct iovec *iov, size_t n)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
+	struct iovec cur[IOV_MAX];
+	size_t i = 0, k, skip = 0;	/* skip: bytes of iov[i] already written */
 
+	while (i < n) {
+		size_t batch = n - i < IOV_MAX ? n - i : IOV_MAX;
+		ssize_t w;
+
+		for (k = 0; k < batch; k++)
+			cur[k] = iov[i + k];
+		cur[0].iov_base = (char *)cur[0].iov_base + skip;
+		cur[0].iov_len -= skip;
+		w = writev(fd, cur, (int)batch);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		p += w;
-		n -= (size_t)w;
+		if (w == 0)
+			return -EIO;
+		/* Advance over what was written. */
+		while (i < n && (size_t)w >= iov[i].iov_len - skip) {
+			w -= (ssize_t)(iov[i].iov_len - skip);
+			skip = 0;
+			i++;
+		}
+		skip += (size_t)w;
 	}
 	return 0;
 }
 
 int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void *buf,
 			  size_t size, unsigned int mode)
+{
+	struct iovec iov = { (void *)buf, size };
+
+	return symfence_write_atomic_iov(ctx, path, &iov, 1, mode);
+}
+
+int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path,
+			      const struct iovec *iov, size_t n, unsigned int mode)
 {
 	char *dircopy = NULL, *tmp = NULL;
 	const char *dir;
@@ -58,7 +85,7 @@ int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void
 		symfence_error(ctx, path, "cannot set the mode of the output: %s", strerror(errno));
 		goto out;
 	}
-	err = sf_write_all(fd, buf, size);
+	err = sf_writev_all(fd, iov, n);
 	if (err) {
 		symfence_error(ctx, path, "cannot write the output: %s", strerror(-err));
 		goto out;

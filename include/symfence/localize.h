@@ -58,6 +58,14 @@ size_t symfence_plan_kept(const struct symfence_plan *plan);
 int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 			unsigned char **out, size_t *out_size);
 
+/*
+ * Writes the rewritten object to path atomically (see symfence_write_atomic),
+ * the untouched parts straight from the input: no copy of the whole file in
+ * memory. With opts.verify it builds and checks the image first.
+ */
+int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			const char *path, unsigned int mode);
+
 void symfence_plan_free(struct symfence_plan *plan);
 
 /*
@@ -67,5 +75,9 @@ void symfence_plan_free(struct symfence_plan *plan);
  */
 int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void *buf,
 			  size_t size, unsigned int mode);
+/* The same, from n pieces (written with writev, IOV_MAX at a time). */
+struct iovec;
+int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path,
+			      const struct iovec *iov, size_t n, unsigned int mode);
 
 #endif
