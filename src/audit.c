@@ -575,7 +575,7 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 		  struct sf_flag *flags, size_t nflags, const size_t *flag_of)
 {
 	size_t shnum = symfence_object_shnum(obj), symtab = symfence_object_symtab(obj);
-	size_t nsyms = symfence_object_nsyms(obj), nfuncs, s, j;
+	size_t nfuncs, s, j;
 	struct sf_func *funcs = function_index(obj, &nfuncs);
 	Elf *elf = symfence_object_elf(obj);
 	int err = 0;
@@ -590,8 +590,11 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 
 		if ((sh->sh_type != SHT_REL && !rela) || sh->sh_link != symtab)
 			continue;
+		err = symfence_object_check_relocs(ctx, obj, s);
+		if (err)
+			break;
 		target = symfence_object_shdr(obj, sh->sh_info);
-		if (!sh->sh_info || !target || !(target->sh_flags & SHF_ALLOC))
+		if (!(target->sh_flags & SHF_ALLOC))
 			continue;
 		d = symfence_object_data(ctx, obj, s);
 		if (!d) {
@@ -612,8 +615,8 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 						   rela ? "gelf_getrela" : "gelf_getrel");
 				break;
 			}
-			sym = GELF_R_SYM(r.r_info);
-			if (sym >= nsyms || flag_of[sym] == SIZE_MAX)
+			sym = GELF_R_SYM(r.r_info);	/* < nsyms: checked above */
+			if (flag_of[sym] == SIZE_MAX)
 				continue;
 			flags[flag_of[sym]].referenced = true;
 			f = raw_flag(w, &flags[flag_of[sym]]);

@@ -4,6 +4,8 @@
 #define SYMFENCE_INTERNAL_H
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <libelf.h>
 
 #include <symfence/diag.h>
@@ -16,6 +18,25 @@
 
 /* Reports a malformed object; evaluates to -EINVAL. */
 #define sf_malformed(ctx, file, ...) (symfence_error(ctx, file, __VA_ARGS__), -EINVAL)
+
+/* Big- or little-endian loads and stores of n bytes (n <= 8), for patching file images. */
+static inline uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[msb ? i : n - 1 - i] << (8 * (n - 1 - i));
+	return v;
+}
+
+static inline void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[msb ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
+}
 
 void *sf_xcalloc(size_t n, size_t size);	/* calloc, NULL only for n * size overflow or OOM */
 char *sf_strdup(const char *s);

@@ -69,38 +69,6 @@ static void sf_note_export_name(struct sf_scan *scan, const char *name)
 		scan->export_names[scan->nexport_names++] = name + 16;
 }
 
-static uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[msb ? i : n - 1 - i] << (8 * (n - 1 - i));
-	return v;
-}
-
-static void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[msb ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
-}
-
-/* Offset and width of r_info in a REL or RELA entry (the same in both). */
-static size_t sf_rinfo_off(const struct symfence_object *obj)
-{
-	return obj->cls == ELFCLASS32 ? 4 : 8;
-}
-
-/* The symbol index of the relocation entry at p, in the file's class and byte order. */
-static size_t sf_rel_sym(const struct symfence_object *obj, const unsigned char *p)
-{
-	uint64_t info = sf_get(p + sf_rinfo_off(obj), sf_rinfo_off(obj), obj->msb);
-
-	return obj->cls == ELFCLASS32 ? (size_t)(info >> 8) : (size_t)(info >> 32);
-}
-
 /* __ksymtab* (final) and ___ksymtab+sym (per-symbol, before the link), .export_symbol (6.5+). */
 static bool sf_is_export_section(const char *name)
 {
@@ -261,29 +229,14 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			return sf_malformed(ctx, obj->name, "section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
 					    secname);
 		if (is_rel) {
-			Elf_Type t = sh->sh_type == SHT_REL ? ELF_T_REL : ELF_T_RELA;
-			size_t es = gelf_fsize(obj->elf, t, 1, EV_CURRENT);
-			size_t n = sh->sh_size / es;
-			bool exports = sh->sh_info < obj->shnum &&
-				       sf_is_export_section(obj->sec[sh->sh_info].name);
+			int err = symfence_object_check_relocs(ctx, obj, i);
+			bool exports;
 
-			if (sh->sh_entsize != es || sh->sh_size % es)
-				return sf_malformed(ctx, obj->name, "relocation section '%s' has entry size %llu, expected %zu",
-						    secname, (unsigned long long)sh->sh_entsize, es);
-			if (sh->sh_info == 0 || sh->sh_info >= obj->shnum)
-				return sf_malformed(ctx, obj->name, "relocation section '%s' applies to section %u, which does not exist",
-						    secname, sh->sh_info);
-			/* Read raw, as apply patches them: libelf's per-section setup costs more
-			 * than the entries on objects with a section per function. */
-			for (j = 0; j < n; j++) {
-				size_t sym = sf_rel_sym(obj, obj->image + sh->sh_offset + j * es);
-
-				if (sym >= obj->nsyms)
-					return sf_malformed(ctx, obj->name, "relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
-							    j, secname, sym, obj->nsyms);
-				if (exports)
-					scan->exported[sym] = 1;
-			}
+			if (err)
+				return err;
+			exports = sf_is_export_section(obj->sec[sh->sh_info].name);
+			for (j = 0; exports && j < sh->sh_size / sh->sh_entsize; j++)
+				scan->exported[symfence_object_rel_sym(obj, i, j)] = 1;
 			continue;
 		}
 		d = elf_getdata(obj->sec[i].scn, NULL);
@@ -459,14 +412,17 @@ static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
 	uint64_t *vals = NULL, v;
 	Elf_Data *d;
 
-	for (i = 1; i < obj->shnum; i++)
-		if (obj->sec[i].shdr.sh_type == SHT_LLVM_ADDRSIG && obj->sec[i].shdr.sh_link == obj->symtab)
-			break;
-	if (i == obj->shnum)
+	/* sh_link 0 marks a stale table (objcopy and ld -r leave it so): lld ignores it, so do we. */
+	for (i = 1; i < obj->shnum; i++) {
+		if (obj->sec[i].shdr.sh_type != SHT_LLVM_ADDRSIG || obj->sec[i].shdr.sh_link != obj->symtab)
+			continue;
+		if (plan->addrsig_sec)
+			return sf_malformed(ctx, obj->name, "more than one .llvm_addrsig section");
+		plan->addrsig_sec = i;
+	}
+	if (!plan->addrsig_sec)
 		return 0;
-	if (plan->addrsig_sec)
-		return sf_malformed(ctx, obj->name, "more than one .llvm_addrsig section");
-	plan->addrsig_sec = i;
+	i = plan->addrsig_sec;
 	d = elf_getdata(obj->sec[i].scn, NULL);
 	if (!d)
 		return sf_elf_error(ctx, obj->name, "elf_getdata");
@@ -716,8 +672,11 @@ static void sf_patches_free(struct sf_patches *ps)
 static unsigned char *sf_patch_add(struct sf_patches *ps, size_t off, size_t len,
 				   const unsigned char *init)
 {
+	static unsigned char nothing[1];
 	unsigned char *data;
 
+	if (!len)	/* an empty section: nothing to write, and no place in the order */
+		return nothing;
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? 2 * ps->cap : 64;
 		struct sf_patch *p = realloc(ps->p, cap * sizeof(*p));
@@ -769,7 +728,7 @@ static int sf_patch_shdr(const struct symfence_object *obj, struct sf_patches *p
 static int sf_patch_relocs(const struct symfence_plan *plan, struct sf_patches *ps)
 {
 	const struct symfence_object *obj = plan->obj;
-	size_t i, j, at = sf_rinfo_off(obj);
+	size_t i, j, at = sf_rel_info_off(obj);
 
 	for (i = 1; i < obj->shnum; i++) {
 		const GElf_Shdr *sh = &obj->sec[i].shdr;
@@ -870,9 +829,11 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 	qsort(ps->p, ps->n, sizeof(*ps->p), sf_cmp_patch);
 	for (i = 1; i < ps->n; i++)
 		if (ps->p[i - 1].off + ps->p[i - 1].len > ps->p[i].off) {
+			size_t at = ps->p[i].off;
+
 			sf_patches_free(ps);
 			return sf_malformed(ctx, obj->name, "sections that name symbols overlap each other or the section header table (at offset 0x%zx)",
-					    ps->p[i].off);
+					    at);
 		}
 	return 0;
 nomem:

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -185,6 +186,87 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 	return 0;
 }
 
+struct sf_extent {
+	uint64_t off, end;
+	size_t idx;	/* section index; 0: the ELF header, SIZE_MAX: the section header table */
+};
+
+static int sf_cmp_extent(const void *a, const void *b)
+{
+	const struct sf_extent *x = a, *y = b;
+
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+static const char *sf_extent_name(const struct symfence_object *obj, const struct sf_extent *e,
+				  char *buf, size_t size)
+{
+	if (e->idx == 0)
+		return "the ELF header";
+	if (e->idx == SIZE_MAX)
+		return "the section header table";
+	snprintf(buf, size, "section %zu '%s'", e->idx, obj->sec[e->idx].name);
+	return buf;
+}
+
+/*
+ * No two sections with contents may share bytes, nor share them with the ELF
+ * header or the section header table: a rewrite of one would change another.
+ * Objects are almost always laid out in header order, so sorting is rarely needed.
+ */
+static int sf_check_layout(struct symfence_ctx *ctx, struct symfence_object *obj)
+{
+	struct sf_extent *ext;
+	size_t i, n = 0;
+	bool sorted = true;
+	int err = 0;
+
+	ext = sf_xcalloc(obj->shnum + 1, sizeof(*ext));
+	if (!ext)
+		return symfence_error(ctx, obj->name, "out of memory"), -ENOMEM;
+	ext[n++] = (struct sf_extent){ 0, obj->ehdr.e_ehsize, 0 };
+	for (i = 1; i < obj->shnum; i++) {
+		const GElf_Shdr *sh = &obj->sec[i].shdr;
+
+		if (sh->sh_type == SHT_NOBITS || sh->sh_size == 0)
+			continue;
+		ext[n] = (struct sf_extent){ sh->sh_offset, sh->sh_offset + sh->sh_size, i };
+		sorted = sorted && ext[n].off >= ext[n - 1].off;
+		n++;
+	}
+	if (!sorted)
+		qsort(ext, n, sizeof(*ext), sf_cmp_extent);
+	for (i = 1; i < n && !err; i++)
+		if (ext[i].off < ext[i - 1].end) {
+			char a[128], b[128];
+
+			err = sf_malformed(ctx, obj->name, "%s and %s overlap (at offset 0x%llx)",
+					   sf_extent_name(obj, &ext[i - 1], a, sizeof(a)),
+					   sf_extent_name(obj, &ext[i], b, sizeof(b)),
+					   (unsigned long long)ext[i].off);
+		}
+	/* The section header table against every extent: one pass, no sort needed. */
+	if (!err && obj->ehdr.e_shoff) {
+		struct sf_extent t = { obj->ehdr.e_shoff,
+				       obj->ehdr.e_shoff + (uint64_t)obj->shnum * obj->ehdr.e_shentsize,
+				       SIZE_MAX };
+
+		if (t.end > obj->size)
+			err = sf_malformed(ctx, obj->name, "the section header table lies outside the file");
+		for (i = 0; i < n && !err; i++)
+			if (ext[i].off < t.end && t.off < ext[i].end) {
+				char a[128], b[128];
+
+				err = sf_malformed(ctx, obj->name, "%s and %s overlap (at offset 0x%llx)",
+						   sf_extent_name(obj, &ext[i], a, sizeof(a)),
+						   sf_extent_name(obj, &t, b, sizeof(b)),
+						   (unsigned long long)(ext[i].off > t.off ? ext[i].off : t.off));
+			}
+	}
+	free(ext);
+	return err;
+}
+
 /* Every symbol's name and section index must be in range; checked once here. */
 static int sf_check_symbols(struct symfence_ctx *ctx, struct symfence_object *obj)
 {
@@ -248,6 +330,8 @@ static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 				    obj->ehdr.e_shentsize);
 
 	err = sf_load_sections(ctx, obj);
+	if (!err)
+		err = sf_check_layout(ctx, obj);
 	return err ? err : sf_check_symbols(ctx, obj);
 }
 
@@ -286,7 +370,7 @@ int symfence_object_open(struct symfence_ctx *ctx, const char *path, struct symf
 	int fd, err;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not block us */
 	if (fd < 0) {
 		err = -errno;
 		symfence_error(ctx, path, "cannot open: %s", strerror(errno));
@@ -405,6 +489,47 @@ int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *s
 	if (name)
 		*name = obj->strs + sym->st_name;
 	return 0;
+}
+
+int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence_object *obj,
+				 size_t i)
+{
+	const GElf_Shdr *sh = &obj->sec[i].shdr;
+	const char *secname = obj->sec[i].name;
+	size_t es, n, j, sym;
+
+	es = gelf_fsize(obj->elf, sh->sh_type == SHT_REL ? ELF_T_REL : ELF_T_RELA, 1, EV_CURRENT);
+	if (!obj->symtab || sh->sh_link != obj->symtab)
+		return sf_malformed(ctx, obj->name, "relocation section '%s' is not linked to the symbol table",
+				    secname);
+	if (sh->sh_entsize != es || sh->sh_size % es)
+		return sf_malformed(ctx, obj->name, "relocation section '%s' has entry size %llu, expected %zu",
+				    secname, (unsigned long long)sh->sh_entsize, es);
+	if (sh->sh_info == 0 || sh->sh_info >= obj->shnum)
+		return sf_malformed(ctx, obj->name, "relocation section '%s' applies to section %u, which does not exist",
+				    secname, sh->sh_info);
+	if (sh->sh_flags & SHF_COMPRESSED)
+		return sf_malformed(ctx, obj->name, "section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
+				    secname);
+	/* Read raw: libelf's per-section setup costs more than the entries when every
+	 * function has its own section. Offsets were validated at open. */
+	n = sh->sh_size / es;
+	for (j = 0; j < n; j++) {
+		sym = symfence_object_rel_sym(obj, i, j);
+		if (sym >= obj->nsyms)
+			return sf_malformed(ctx, obj->name, "relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
+					    j, secname, sym, obj->nsyms);
+	}
+	return 0;
+}
+
+size_t symfence_object_rel_sym(const struct symfence_object *obj, size_t i, size_t j)
+{
+	const GElf_Shdr *sh = &obj->sec[i].shdr;
+	size_t at = sf_rel_info_off(obj);
+	uint64_t info = sf_get(obj->image + sh->sh_offset + j * sh->sh_entsize + at, at, obj->msb);
+
+	return obj->cls == ELFCLASS32 ? (size_t)(info >> 8) : (size_t)(info >> 32);
 }
 
 Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i)

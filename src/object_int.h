@@ -33,4 +33,10 @@ struct symfence_object {
 	size_t strsize;
 };
 
+/* Offset (and width) of r_info in a REL or RELA entry: the same in both. */
+static inline size_t sf_rel_info_off(const struct symfence_object *obj)
+{
+	return obj->cls == ELFCLASS32 ? 4 : 8;
+}
+
 #endif

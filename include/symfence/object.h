@@ -58,6 +58,16 @@ size_t symfence_object_nsyms(const struct symfence_object *obj);
 int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *sym,
 			Elf32_Word *shndx, const char **name);
 
+/*
+ * Checks relocation section i (SHT_REL or SHT_RELA): linked to the symbol
+ * table, the right entry size, an existing target section, every symbol index
+ * in range. Reports what is wrong and returns -EINVAL; 0 when it is sound.
+ */
+int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence_object *obj,
+				 size_t i);
+/* The symbol index of relocation j of section i, read from the file's bytes (checked above). */
+size_t symfence_object_rel_sym(const struct symfence_object *obj, size_t i, size_t j);
+
 /* The section's data as libelf converted it, NULL with an error reported. */
 Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i);
 
