@@ -21,4 +21,10 @@ int cmd_rules(struct symfence_ctx *ctx, int argc, char **argv);
 int cli_usage_error(struct symfence_ctx *ctx, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * For getopt_long()'s '?' and ':' returns (option strings start with ':'):
+ * "unknown option '--x'" or "option '-o' needs an argument", then the hint.
+ */
+int cli_bad_option(struct symfence_ctx *ctx, const char *cmd, int c, char **argv);
+
 #endif

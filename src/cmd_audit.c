@@ -135,7 +135,7 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	if (!rules)
 		return SYMFENCE_EXIT_FAILURE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:o:j:h", audit_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:f:o:j:h", audit_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rules[nrules++] = optarg;
@@ -178,7 +178,7 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 			status = SYMFENCE_EXIT_OK;
 			goto out;
 		default:
-			status = cli_usage_error(ctx, "audit", "bad option");
+			status = cli_bad_option(ctx, "audit", c, argv);
 			goto out;
 		}
 	}

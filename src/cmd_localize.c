@@ -69,7 +69,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		return SYMFENCE_EXIT_FAILURE;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:r:l:o:vh", localize_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:r:l:o:vh", localize_options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			by_names = true;
@@ -110,7 +110,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 			status = SYMFENCE_EXIT_OK;
 			goto out;
 		default:
-			status = cli_usage_error(ctx, "localize", "bad option");
+			status = cli_bad_option(ctx, "localize", c, argv);
 			goto out;
 		}
 	}
@@ -155,7 +155,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
 		goto out;
 	}
-	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), input,
+	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj, input,
 					allow_missing && by_names))
 		goto out;
 

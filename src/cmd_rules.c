@@ -68,7 +68,7 @@ static int rules_check(struct symfence_ctx *ctx, int argc, char **argv)
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", check_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", check_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_STRICT:
 			strict = true;
@@ -77,7 +77,7 @@ static int rules_check(struct symfence_ctx *ctx, int argc, char **argv)
 			fputs(check_usage, stdout);
 			return SYMFENCE_EXIT_OK;
 		default:
-			return cli_usage_error(ctx, "rules check", "bad option");
+			return cli_bad_option(ctx, "rules check", c, argv);
 		}
 	}
 	if (optind == argc)
@@ -368,7 +368,7 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 	if (!rules)
 		return SYMFENCE_EXIT_FAILURE;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "r:l:h", show_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:h", show_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rules[nrules++] = optarg;
@@ -381,7 +381,7 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 			status = SYMFENCE_EXIT_OK;
 			goto out;
 		default:
-			status = cli_usage_error(ctx, "rules show", "bad option");
+			status = cli_bad_option(ctx, "rules show", c, argv);
 			goto out;
 		}
 	}
@@ -429,13 +429,13 @@ int cmd_rules(struct symfence_ctx *ctx, int argc, char **argv)
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", rules_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", rules_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(rules_usage, stdout);
 			return SYMFENCE_EXIT_OK;
 		default:
-			return cli_usage_error(ctx, "rules", "bad option");
+			return cli_bad_option(ctx, "rules", c, argv);
 		}
 	}
 	if (optind == argc)

@@ -216,7 +216,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 			break;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:l:o:qvh", seal_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:l:o:qvh", seal_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rules[nrules++] = optarg;
@@ -244,7 +244,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 			status = SYMFENCE_EXIT_OK;
 			goto out;
 		default:
-			status = cli_usage_error(ctx, "seal", "bad option");
+			status = cli_bad_option(ctx, "seal", c, argv);
 			goto out;
 		}
 	}
@@ -320,7 +320,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
 		goto out;
 	}
-	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan),
+	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj,
 						"the linked library", false))
 		goto out;
 	if (symfence_plan_write(ctx, plan, output, symfence_object_mode(obj)))

@@ -2,6 +2,7 @@
 /* symfence: the command table and the entry point. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -37,12 +38,24 @@ int cli_usage_error(struct symfence_ctx *ctx, const char *cmd, const char *fmt, 
 	return SYMFENCE_EXIT_FAILURE;
 }
 
+int cli_bad_option(struct symfence_ctx *ctx, const char *cmd, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	char shortopt[3] = { '-', (char)optopt, 0 };
+	const char *name = (optopt > 0 && optopt < 128 && strncmp(arg, "--", 2)) ? shortopt : arg;
+
+	if (c == ':')
+		return cli_usage_error(ctx, cmd, "option '%s' needs an argument", name);
+	return cli_usage_error(ctx, cmd, "unknown option '%s'", name);
+}
+
 int main(int argc, char **argv)
 {
 	struct symfence_ctx ctx;
 	size_t i;
 
 	symfence_ctx_init(&ctx, symfence_diag_print, stderr);
+	opterr = 0;	/* bad options are reported by cli_bad_option(), in our format */
 	if (argc < 2)
 		return usage(stderr), SYMFENCE_EXIT_FAILURE;
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))

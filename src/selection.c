@@ -130,8 +130,9 @@ int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_select
 		s += strspn(s, " \t\r\n");
 		e = s + strcspn(s, " \t\r\n");
 		if (*e && e[strspn(e, " \t\r\n")]) {
-			symfence_report(ctx, SYMFENCE_ERROR, path, lineno, (unsigned int)(e - line) + 1,
-					NULL, "one symbol name per line expected");
+			symfence_report(ctx, SYMFENCE_ERROR, path, lineno,
+					(unsigned int)(e + strspn(e, " \t\r\n") - line) + 1, NULL,
+					"one symbol name per line expected");
 			err = -EINVAL;
 			continue;
 		}
@@ -258,9 +259,26 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 	return -1;
 }
 
+/* Is name the name of a local symbol of obj? (Only asked about names that matched nothing.) */
+static bool sf_local_named(const struct symfence_object *obj, const char *name)
+{
+	size_t i;
+
+	for (i = 1; obj && i < symfence_object_nsyms(obj); i++) {
+		GElf_Sym sym;
+		const char *n;
+
+		if (!symfence_object_sym(obj, i, &sym, NULL, &n) &&
+		    GELF_ST_BIND(sym.st_info) == STB_LOCAL && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
 int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 					const struct symfence_selection *sel, const size_t *hits,
-					const char *object, bool allow_missing)
+					const struct symfence_object *obj, const char *object,
+					bool allow_missing)
 {
 	enum symfence_severity sev = allow_missing ? SYMFENCE_WARNING : SYMFENCE_ERROR;
 	size_t i, j;
@@ -268,15 +286,17 @@ int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 
 	for (i = 0; i < sel->nnames; i++) {
 		const struct sf_name *n = &sel->names[i];
+		const char *what;
 
 		if (hits[n->id])
 			continue;
+		what = sf_local_named(obj, n->name) ? "is already local in" : "is not in";
 		if (n->file)
-			symfence_report(ctx, sev, n->file, n->line, 1, NULL,
-					"symbol '%s' is not in %s", n->name, object);
+			symfence_report(ctx, sev, n->file, n->line, 1, NULL, "symbol '%s' %s %s",
+					n->name, what, object);
 		else
 			symfence_report(ctx, sev, object, 0, 0, NULL,
-					"symbol '%s' is not in this object%s", n->name,
+					"symbol '%s' %s this object%s", n->name, what,
 					allow_missing ? "" : " (--allow-missing ignores this)");
 		if (!allow_missing)
 			err = -ENOENT;

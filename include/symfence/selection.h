@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include <symfence/diag.h>
+#include <symfence/object.h>
 #include <symfence/rules.h>
 
 struct symfence_selection;
@@ -49,11 +50,14 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 
 /*
  * Reports every selector with no hit, as an error (a warning with
- * allow_missing); returns -ENOENT when an error was reported.
+ * allow_missing), saying "already local" for a name obj (may be NULL) has as
+ * a local; object names the object in messages. Returns -ENOENT when an
+ * error was reported.
  */
 int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 					const struct symfence_selection *sel, const size_t *hits,
-					const char *object, bool allow_missing);
+					const struct symfence_object *obj, const char *object,
+					bool allow_missing);
 
 /* Path of object relative to root (root NULL or ".": the path without a leading "./"). */
 const char *symfence_relative_path(const char *path, const char *root);
