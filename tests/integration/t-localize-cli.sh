@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# symfence localize as a command: usage errors, symbols files, -r RULES, and
+# the atomic output: modes kept, --in-place through a symlink, and on every
+# failure (refusal, missing name, unwritable or missing directory) the
+# destination untouched and no temporary file left behind.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/fixtures/loc-test-lib.sh"
+
+x=$FX/x86_64
+need "library" "$x/lib.o" "$x/features.o" || exit 0
+cp "$x/lib.o" "$T/lib.o"
+lib=$T/lib.o
+
+# usage NAME PATTERN ARGS...: exit 2, the message, a hint at --help.
+usage() {
+	local name=$1 pattern=$2
+	shift 2
+	expect_status 2 "usage: $name" "$SYMFENCE" localize "$@"
+	expect_output "usage: $name: message" "$T/out" "^symfence: error: $pattern\$"
+	expect_output "usage: $name: hint" "$T/out" "^Try 'symfence localize --help'\.\$"
+}
+
+usage "no arguments" "no input object given"
+usage "no input" "no input object given" -s lib_helper -o "$T/u.o"
+usage "two inputs" "exactly one input object is allowed" -s lib_helper "$lib" "$lib" -o "$T/u.o"
+usage "no output" "no output: give -o OUT or --in-place" -s lib_helper "$lib"
+usage "-o and --in-place" "-o and --in-place exclude each other" -s lib_helper "$lib" -o "$T/u.o" --in-place
+usage "nothing to localize" "nothing to localize: give -s SYMBOL, --symbols-file FILE or -r RULES" "$lib" -o "$T/u.o"
+usage "-r with -s" "-r cannot be combined with -s or --symbols-file" -r "$T/x.rules" -s lib_helper "$lib" -o "$T/u.o"
+usage "-l without -r" "-l needs -r RULES" -l mylib -s lib_helper "$lib" -o "$T/u.o"
+usage "unknown option" "unknown option '--frobnicate'" --frobnicate -s lib_helper "$lib" -o "$T/u.o"
+check "usage errors write nothing" test ! -e "$T/u.o"
+expect_status 0 "--help" "$SYMFENCE" localize --help
+expect_output "--help shows the usage" "$T/out" '^Usage: symfence localize '
+expect_output "--help documents --strip-signature" "$T/out" '--strip-signature'
+
+# Input errors.
+expect_status 2 "missing input" "$SYMFENCE" localize -s lib_helper "$T/nope.o" -o "$T/u.o"
+expect_output "missing input: message" "$T/out" "^$T/nope.o: error: cannot open: No such file or directory\$"
+expect_status 2 "directory as input" "$SYMFENCE" localize -s lib_helper "$T" -o "$T/u.o"
+expect_output "directory as input: message" "$T/out" "^$T: error: not a regular file\$"
+: >"$T/empty.o"
+expect_status 2 "empty input" "$SYMFENCE" localize -s lib_helper "$T/empty.o" -o "$T/u.o"
+expect_output "empty input: message" "$T/out" "^$T/empty.o: error: empty file, not an ELF object\$"
+printf 'int x;\n' >"$T/source.c"
+expect_status 2 "text input" "$SYMFENCE" localize -s lib_helper "$T/source.c" -o "$T/u.o"
+expect_output "text input: message" "$T/out" "^$T/source.c: error: not an ELF file\$"
+ar rc "$T/lib.a" "$lib" 2>/dev/null
+expect_status 2 "archive input" "$SYMFENCE" localize -s lib_helper "$T/lib.a" -o "$T/u.o"
+expect_output "archive input: message" "$T/out" "^$T/lib.a: error: an ar archive, not an object"
+check "input errors write nothing" test ! -e "$T/u.o"
+
+# Symbols files.
+expect_status 2 "missing symbols file" "$SYMFENCE" localize --symbols-file "$T/none.list" "$lib" -o "$T/u.o"
+expect_output "missing symbols file: message" "$T/out" "^$T/none.list: error: cannot open: No such file or directory\$"
+printf 'lib_helper\nlib_counter lib_table\n' >"$T/two.list"
+expect_status 2 "two names on one line" "$SYMFENCE" localize --symbols-file "$T/two.list" "$lib" -o "$T/u.o"
+expect_output "two names on one line: file:line:col message" "$T/out" \
+	"^$T/two.list:2:[0-9]+: error: one symbol name per line expected\$"
+check "symbols file errors write nothing" test ! -e "$T/u.o"
+printf '# objcopy format\r\n\r\n  lib_helper  \r\nlib_counter # trailing comment\n\tlib_table\n' >"$T/crlf.list"
+expect_status 0 "symbols file with CRLF, blanks and comments" \
+	"$SYMFENCE" localize --symbols-file "$T/crlf.list" "$lib" -o "$T/crlf.o"
+"$SYMFENCE" localize -s lib_helper -s lib_counter -s lib_table "$lib" -o "$T/s.o" 2>/dev/null
+check "symbols file: the same result as -s" cmp "$T/crlf.o" "$T/s.o"
+printf 'lib_helper\n' >"$T/one.list"
+expect_status 0 "symbols file plus -s" \
+	"$SYMFENCE" localize --symbols-file "$T/one.list" -s lib_counter -s lib_table "$lib" -o "$T/mixed.o"
+check "symbols file plus -s: the same result" cmp "$T/mixed.o" "$T/s.o"
+
+# The same name twice is one request (objcopy accepts repeated names too).
+expect_status 0 "the same -s twice" \
+	"$SYMFENCE" localize -s lib_helper -s lib_helper -s lib_counter -s lib_table "$lib" -o "$T/dup.o"
+check "the same -s twice: the same result" cmp "$T/dup.o" "$T/s.o"
+printf 'lib_helper\nlib_counter\nlib_table\nlib_helper\n' >"$T/dup.list"
+expect_status 0 "a name twice in a symbols file" \
+	"$SYMFENCE" localize --symbols-file "$T/dup.list" "$lib" -o "$T/dup2.o"
+check "a name twice in a symbols file: the same result" cmp "$T/dup2.o" "$T/s.o"
+
+# -r RULES: a library's private set.
+printf 'library mylib\n\tobjects lib.o\n\tpublic lib_api\n' >"$T/pub.rules"
+expect_status 0 "-r: public set, library by name" \
+	"$SYMFENCE" localize -r "$T/pub.rules" -l mylib "$lib" -o "$T/r1.o"
+rewrite_ok "-r public" "$lib" "$T/r1.o" lib_helper lib_counter lib_table lib_hook lib_other
+expect_status 0 "-r: library found from the objects pattern" \
+	"$SYMFENCE" localize -r "$T/pub.rules" "$lib" -o "$T/r2.o"
+check "-r: the same result either way" cmp "$T/r1.o" "$T/r2.o"
+printf 'library mylib\n\tobjects lib.o\n\tprivate lib_h*\n' >"$T/priv.rules"
+expect_status 0 "-r: private pattern" "$SYMFENCE" localize -r "$T/priv.rules" "$lib" -o "$T/r3.o"
+rewrite_ok "-r private" "$lib" "$T/r3.o" lib_helper lib_hook
+printf 'library mylib\n\tobjects lib.o\n\tprivate lib_h* zzz_*\n' >"$T/none.rules"
+expect_status 2 "-r: a private pattern that matches nothing" \
+	"$SYMFENCE" localize -r "$T/none.rules" "$lib" -o "$T/r4.o"
+expect_output "-r: ... is an error at its position" "$T/out" \
+	"^$T/none.rules:3:[0-9]+: error: private pattern 'zzz_\*' of library 'mylib' matches no symbol in $lib\$"
+check "-r: ... and nothing is written" test ! -e "$T/r4.o"
+printf 'library other\n\tobjects other.o\n\tprivate lib_h*\n' >"$T/other.rules"
+expect_status 2 "-r: the object belongs to no library" \
+	"$SYMFENCE" localize -r "$T/other.rules" "$lib" -o "$T/r4.o"
+expect_output "-r: ... message" "$T/out" "^$lib: error: belongs to no library of the rules \(name one with -l LIBRARY\)\$"
+expect_status 2 "-r: -l names no library" \
+	"$SYMFENCE" localize -r "$T/other.rules" -l nope "$lib" -o "$T/r4.o"
+expect_output "-r: ... message" "$T/out" "^symfence: error: no library 'nope' in the rules\$"
+printf 'library mylib\n\tobjects lib.o\n\tprivate lib_helper undefined_fn\n' >"$T/undef.rules"
+cp "$x/features.o" "$T/features.o"
+printf 'library f\n\tobjects features.o\n\tprivate undefined_fn hidden_fn\n' >"$T/f.rules"
+expect_status 1 "-r: a private symbol that cannot be localized" \
+	"$SYMFENCE" localize -r "$T/f.rules" "$T/features.o" -o "$T/r4.o"
+expect_output "-r: ... is refused" "$T/out" "cannot localize 'undefined_fn': it is undefined here"
+check "-r failures write nothing" test ! -e "$T/r4.o"
+
+# Modes: the output has the input's permission bits, whatever the umask.
+for mode in 600 640 755; do
+	cp "$lib" "$T/m.o"
+	chmod "$mode" "$T/m.o"
+	(umask 077 && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m-out.o" 2>/dev/null)
+	check "mode $mode kept with -o" test "$(stat -c %a "$T/m-out.o")" = "$mode"
+	(umask 000 && "$SYMFENCE" localize -s lib_helper "$T/m.o" --in-place 2>/dev/null)
+	check "mode $mode kept with --in-place" test "$(stat -c %a "$T/m.o")" = "$mode"
+	rm -f "$T/m-out.o"
+done
+
+# --in-place: the same bytes as -o; through a symlink the target is replaced.
+cp "$lib" "$T/ip.o"
+expect_status 0 "--in-place" "$SYMFENCE" localize -s lib_helper -s lib_counter -s lib_table "$T/ip.o" --in-place
+check "--in-place gives the same bytes as -o" cmp "$T/ip.o" "$T/s.o"
+mkdir "$T/real"
+cp "$lib" "$T/real/target.o"
+ln -s real/target.o "$T/link.o"
+expect_status 0 "--in-place through a symlink" \
+	"$SYMFENCE" localize -s lib_helper -s lib_counter -s lib_table "$T/link.o" --in-place
+check "--in-place: the symlink is still a symlink" test -L "$T/link.o"
+check "--in-place: its target was rewritten" cmp "$T/real/target.o" "$T/s.o"
+check "--in-place: no temporary file beside the link" no_temp "$T"
+check "--in-place: no temporary file beside the target" no_temp "$T/real"
+cp "$lib" "$T/same.o"
+expect_status 0 "-o naming the input" \
+	"$SYMFENCE" localize -s lib_helper -s lib_counter -s lib_table "$T/same.o" -o "$T/same.o"
+check "-o naming the input: the same bytes" cmp "$T/same.o" "$T/s.o"
+
+# Failures leave an existing destination alone and no temporary behind.
+printf 'precious\n' >"$T/dest.o"
+cp "$T/dest.o" "$T/dest.orig"
+expect_status 1 "refusal with an existing destination" \
+	"$SYMFENCE" localize -s undefined_fn "$x/features.o" -o "$T/dest.o"
+check "refusal: destination unchanged" cmp "$T/dest.o" "$T/dest.orig"
+expect_status 2 "missing name with an existing destination" \
+	"$SYMFENCE" localize -s no_such_symbol "$lib" -o "$T/dest.o"
+check "missing name: destination unchanged" cmp "$T/dest.o" "$T/dest.orig"
+expect_status 2 "bad input with an existing destination" \
+	"$SYMFENCE" localize -s lib_helper "$T/source.c" -o "$T/dest.o"
+check "bad input: destination unchanged" cmp "$T/dest.o" "$T/dest.orig"
+check "failures: no temporary file left" no_temp "$T"
+
+expect_status 2 "output directory does not exist" \
+	"$SYMFENCE" localize -s lib_helper "$lib" -o "$T/no/such/dir/out.o"
+expect_output "output directory does not exist: message" "$T/out" \
+	"^$T/no/such/dir/out.o: error: cannot create a temporary file in '$T/no/such/dir': No such file or directory\$"
+check "output directory does not exist: nothing created" test ! -e "$T/no"
+
+mkdir "$T/out-dir"
+expect_status 2 "output is a directory" "$SYMFENCE" localize -s lib_helper "$lib" -o "$T/out-dir"
+expect_output "output is a directory: message" "$T/out" "^$T/out-dir: error: cannot rename the output into place: "
+check "output is a directory: still an empty directory" test -z "$(ls -A "$T/out-dir")"
+check "output is a directory: no temporary file left" no_temp "$T"
+
+# An output directory we may not write to. Root ignores permission bits, so
+# as root the run drops to nobody (setpriv); otherwise chmod is enough.
+mkdir "$T/ro"
+cp "$lib" "$T/ro/in.o"
+printf 'precious\n' >"$T/ro/dest.o"
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+	if have setpriv && id nobody >/dev/null 2>&1; then
+		as_user=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --)
+		chmod 755 "$T" "$T/ro"
+		chmod 644 "$T/ro/in.o" "$T/ro/dest.o"
+		"${as_user[@]}" test -x "$SYMFENCE" || as_user=(none)
+	else
+		as_user=(none)
+	fi
+else
+	chmod 555 "$T/ro"
+fi
+if [ "${as_user[0]:-}" = none ]; then
+	skip "unwritable output directory: running as root without setpriv, or $SYMFENCE not reachable by nobody"
+else
+	expect_status 2 "unwritable output directory" \
+		"${as_user[@]}" "$SYMFENCE" localize -s lib_helper "$T/ro/in.o" -o "$T/ro/new.o"
+	expect_output "unwritable output directory: message" "$T/out" \
+		"^$T/ro/new.o: error: cannot create a temporary file in '$T/ro': Permission denied\$"
+	check "unwritable output directory: nothing created" test ! -e "$T/ro/new.o"
+	expect_status 2 "unwritable directory, existing destination" \
+		"${as_user[@]}" "$SYMFENCE" localize -s lib_helper "$T/ro/in.o" -o "$T/ro/dest.o"
+	check "unwritable directory: destination unchanged" cmp "$T/ro/dest.o" "$T/dest.orig"
+	expect_status 2 "unwritable directory, --in-place" \
+		"${as_user[@]}" "$SYMFENCE" localize -s lib_helper "$T/ro/in.o" --in-place
+	check "unwritable directory: --in-place input unchanged" cmp "$T/ro/in.o" "$lib"
+	check "unwritable directory: no temporary file left" no_temp "$T/ro"
+fi
+chmod 755 "$T/ro"
