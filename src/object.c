@@ -191,11 +191,40 @@ struct sf_extent {
 	size_t idx;	/* section index; 0: the ELF header, SIZE_MAX: the section header table */
 };
 
-static int sf_cmp_extent(const void *a, const void *b)
+/*
+ * Sorts by offset in linear time (LSD radix, 11-bit digits, as many passes as
+ * the file size needs): ld -r puts the relocation sections after the code they
+ * apply to while the header table interleaves them, and qsort() of 320,000
+ * sections would cost more than the rest of opening the object.
+ */
+static int sf_sort_extents(struct sf_extent *ext, size_t n, uint64_t max)
 {
-	const struct sf_extent *x = a, *y = b;
+	struct sf_extent *tmp = malloc(n * sizeof(*tmp)), *src = ext, *dst = tmp, *t;
+	unsigned int shift;
+	size_t i;
 
-	return (x->off > y->off) - (x->off < y->off);
+	if (!tmp)
+		return -ENOMEM;
+	for (shift = 0; shift < 64 && (max >> shift); shift += 11) {
+		size_t count[2048] = { 0 }, sum = 0, c;
+
+		for (i = 0; i < n; i++)
+			count[(src[i].off >> shift) & 2047]++;
+		for (i = 0; i < 2048; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].off >> shift) & 2047]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != ext)
+		memcpy(ext, src, n * sizeof(*ext));
+	free(tmp);
+	return 0;
 }
 
 static const char *sf_extent_name(const struct symfence_object *obj, const struct sf_extent *e,
@@ -234,8 +263,10 @@ static int sf_check_layout(struct symfence_ctx *ctx, struct symfence_object *obj
 		sorted = sorted && ext[n].off >= ext[n - 1].off;
 		n++;
 	}
-	if (!sorted)
-		qsort(ext, n, sizeof(*ext), sf_cmp_extent);
+	if (!sorted && sf_sort_extents(ext, n, obj->size)) {
+		free(ext);
+		return symfence_error(ctx, obj->name, "out of memory"), -ENOMEM;
+	}
 	for (i = 1; i < n && !err; i++)
 		if (ext[i].off < ext[i - 1].end) {
 			char a[128], b[128];
