@@ -968,17 +968,25 @@ static int add_modules_order(struct symfence_audit *a, const char *order)
 		e[n] = '\0';
 		if (!*e)
 			continue;
-		if (ends_with(e, ".o") && asprintf(&base, "%.*sko", (int)(n - 1), e) < 0) {
+		/*
+		 * Older kernels list foo.o and mean foo.ko; 6.1 lists foo.ko, which
+		 * before modfinal does not exist yet: then the foo.o modpost reads.
+		 */
+		if ((ends_with(e, ".o") && asprintf(&base, "%.*sko", (int)(n - 1), e) < 0) ||
+		    (ends_with(e, ".ko") && asprintf(&base, "%.*so", (int)(n - 2), e) < 0)) {
 			err = -ENOMEM;
 			break;
 		}
 		found = 0;
 		for (d = 0; d < 2 && !found; d++) {
+			const char *first = ends_with(e, ".o") ? base : e;
+			const char *second = ends_with(e, ".o") ? e : base;
+
 			if (d && !strcmp(dirs[0], dirs[1]))
 				break;
-			found = try_module(a, dirs[d], base ? base : e);
-			if (!found && base)
-				found = try_module(a, dirs[d], e);
+			found = try_module(a, dirs[d], first);
+			if (!found && second)
+				found = try_module(a, dirs[d], second);
 		}
 		free(base);
 		if (found < 0)
@@ -986,7 +994,7 @@ static int add_modules_order(struct symfence_audit *a, const char *order)
 		else if (!found)
 			err = input_error(
 				a, order, lineno,
-				"module '%s' not found (looked for .ko, .ko.xz, .ko.zst and .ko.gz next to it)",
+				"module '%s' not found (looked for .ko, .ko.xz, .ko.zst, .ko.gz and .o next to it)",
 				e);
 	}
 	free(line);

@@ -2,6 +2,7 @@
 /* symfence audit: references to private symbols in objects, archives and modules. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static const char audit_usage[] =
 	"      --baseline FILE        violations listed in FILE are notes: only new ones fail\n"
 	"      --write-baseline FILE  write the violations found (not waived) to FILE\n"
 	"  -j, --jobs N               worker threads (default: one per available CPU)\n"
+	"  -q, --quiet                print nothing when nothing is wrong (no notes, no summary)\n"
 	"  -h, --help                 show this help\n\n"
 	"Each violation is one line per (object, function, symbol):\n"
 	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE]\n"
@@ -44,6 +46,7 @@ static const struct option audit_options[] = {
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -128,6 +131,8 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	enum format fmt = FMT_TEXT;
 	size_t nrules = 0;
 	char summary[512], *end;
+	struct symfence_audit_summary sum;
+	bool quiet = false, silent;
 	long jobs;
 	int c, i, status = SYMFENCE_EXIT_FAILURE;
 
@@ -135,7 +140,7 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	if (!rules)
 		return SYMFENCE_EXIT_FAILURE;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":r:f:o:j:h", audit_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:f:o:j:qh", audit_options, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rules[nrules++] = optarg;
@@ -173,6 +178,9 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 			}
 			opts.jobs = (unsigned int)jobs;
 			break;
+		case 'q':
+			quiet = true;
+			break;
 		case 'h':
 			fputs(audit_usage, stdout);
 			status = SYMFENCE_EXIT_OK;
@@ -206,14 +214,19 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 
 	symfence_audit_summary_line(audit, summary, sizeof(summary));
+	symfence_audit_summary(audit, &sum);
+	/* -q: nothing at all on standard error when nothing is wrong, as kbuild's tools do */
+	silent = quiet && !sum.errors && !sum.warnings && !sum.unreadable;
 	if (fmt == FMT_TEXT && !output) {
-		symfence_audit_report_text(ctx, audit);
+		if (!silent)
+			symfence_audit_report_text(ctx, audit);
 	} else {
 		symfence_audit_report_diagnostics(ctx, audit);
 		if (write_report(ctx, audit, fmt, output, summary))
 			goto out;
 	}
-	fprintf(stderr, "%s\n", summary);
+	if (!silent)
+		fprintf(stderr, "%s\n", summary);
 	if (write_baseline && symfence_audit_write_baseline(ctx, audit, write_baseline))
 		goto out;
 	status = symfence_audit_status(audit);

@@ -17,10 +17,11 @@
 #include "cli.h"
 
 static const char seal_usage[] =
-	"Usage: symfence seal -r RULES [-l LIBRARY] -o OUT.o [OBJECT...] [-- LD-ARGS...]\n\n"
+	"Usage: symfence seal -r RULES [-l LIBRARY] -o OUT.o [OBJECT... | @FILE...] [-- LD-ARGS...]\n\n"
 	"Partially links the library's objects with the real linker (ld -r), then turns\n"
 	"the library's private symbols into local ones, so nothing outside can link to them.\n"
-	"Objects come from the command line, else from the library's 'objects' patterns.\n\n"
+	"Objects come from the command line (@FILE: the blank-separated paths in FILE, like\n"
+	"kbuild's .mod files), else from the library's 'objects' patterns.\n\n"
 	"  -r, --rules FILE     rules file (repeatable)\n"
 	"  -l, --library NAME   the library to seal (needed when the rules have several)\n"
 	"  -o, --output OUT     the composite object to write (atomically)\n"
@@ -161,6 +162,60 @@ static int seal_run_linker(struct symfence_ctx *ctx, char **ldv, size_t ldc, cha
 	return -EIO;
 }
 
+/*
+ * The objects to link, owned copies: each argument, or for @FILE the words of
+ * FILE (blank-separated, as in kbuild's .mod files).
+ */
+static int seal_object_list(struct symfence_ctx *ctx, char **args, size_t nargs, char ***objs,
+			    size_t *nobjs)
+{
+	char **list = NULL, **grown, *text = NULL, *word, *save;
+	size_t n = 0, cap = 0, len = 0, i;
+	FILE *f;
+
+	for (i = 0; i < nargs; i++) {
+		bool at = args[i][0] == '@';
+
+		if (at) {
+			f = fopen(args[i] + 1, "r");
+			if (!f || getdelim(&text, &len, '\0', f) < 0) {
+				symfence_error(ctx, args[i] + 1, "cannot read the object list: %s",
+					       f ? "empty file" : strerror(errno));
+				if (f)
+					fclose(f);
+				goto fail;
+			}
+			fclose(f);
+		}
+		for (word = at ? strtok_r(text, " \t\r\n", &save) : args[i]; word;
+		     word = at ? strtok_r(NULL, " \t\r\n", &save) : NULL) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				grown = realloc(list, cap * sizeof(*list));
+				if (!grown)
+					goto nomem;
+				list = grown;
+			}
+			list[n] = strdup(word);
+			if (!list[n])
+				goto nomem;
+			n++;
+		}
+	}
+	free(text);
+	*objs = list;
+	*nobjs = n;
+	return 0;
+nomem:
+	symfence_error(ctx, NULL, "out of memory");
+fail:
+	free(text);
+	while (n)
+		free(list[--n]);
+	free(list);
+	return -ENOMEM;
+}
+
 /* The library to seal: -l NAME, else the only library of the rules that has objects. */
 static const struct symfence_library *seal_pick_library(struct symfence_ctx *ctx,
 							 const struct symfence_policy *policy,
@@ -199,7 +254,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	char **objs = NULL, **ldv = NULL, **ld_args = NULL, *tmp_out = NULL, *rsp = NULL;
 	char *outcopy = NULL;
 	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i;
-	bool quiet = false, expanded = false;
+	bool quiet = false;
 	int c, fd, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
@@ -253,8 +308,8 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 					 "no output: give -o OUT.o");
 		goto out;
 	}
-	objs = argv + optind;
-	nobjs = (size_t)(argc - optind);
+	if (seal_object_list(ctx, argv + optind, (size_t)(argc - optind), &objs, &nobjs))
+		goto out;
 
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
 		goto out;
@@ -262,9 +317,10 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	if (!lib)
 		goto out;
 	if (!nobjs) {
+		free(objs);
+		objs = NULL;
 		if (symfence_library_expand_objects(ctx, lib, root, &objs, &nobjs))
 			goto out;
-		expanded = true;
 		if (root && strcmp(root, "."))
 			for (i = 0; i < nobjs; i++) {
 				char *full;
@@ -307,7 +363,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	if (seal_run_linker(ctx, ldv, ldc, ld_args, nld_args, objs, nobjs, tmp_out, rsp))
 		goto out;
 
-	if (symfence_object_open(ctx, tmp_out, &obj))
+	if (symfence_object_open_named(ctx, tmp_out, output, &obj))
 		goto out;
 	err = symfence_selection_add_library(sel, lib);
 	if (err)
@@ -347,11 +403,9 @@ out:
 		for (i = 0; i < ldc; i++)
 			free(ldv[i]);
 	free(ldv);
-	if (expanded) {
-		for (i = 0; i < nobjs; i++)
-			free(objs[i]);
-		free(objs);
-	}
+	for (i = 0; objs && i < nobjs; i++)
+		free(objs[i]);
+	free(objs);
 	symfence_policy_free(policy);
 	symfence_selection_free(sel);
 	free(rules);

@@ -302,6 +302,11 @@ static bool sf_is_named_object(const GElf_Sym *sym)
 	return type != STT_SECTION && type != STT_FILE;
 }
 
+bool symfence_module_entry_point(const char *name)
+{
+	return !strcmp(name, "init_module") || !strcmp(name, "cleanup_module");
+}
+
 /* Refusals for one selected symbol; returns true when it may be localized. */
 static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *obj,
 			      const struct sf_scan *scan, size_t i, const GElf_Sym *sym,
@@ -321,6 +326,11 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 	}
 	if (sym->st_shndx == SHN_LIVEPATCH) {
 		symfence_error(ctx, file, "cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
+			       name);
+		return false;
+	}
+	if (symfence_module_entry_point(name)) {
+		symfence_error(ctx, file, "cannot localize '%s': it is a module entry point (module_init/module_exit), which the module's .mod.o calls",
 			       name);
 		return false;
 	}

@@ -395,6 +395,12 @@ int symfence_object_open_mem(struct symfence_ctx *ctx, const char *name, void *b
 
 int symfence_object_open(struct symfence_ctx *ctx, const char *path, struct symfence_object **out)
 {
+	return symfence_object_open_named(ctx, path, path, out);
+}
+
+int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const char *name,
+			       struct symfence_object **out)
+{
 	struct symfence_object *obj = NULL;
 	struct stat st;
 	void *map;
@@ -431,7 +437,7 @@ int symfence_object_open(struct symfence_ctx *ctx, const char *path, struct symf
 		return err;
 	}
 
-	err = symfence_object_open_mem(ctx, path, map, (size_t)st.st_size, false, &obj);
+	err = symfence_object_open_mem(ctx, name, map, (size_t)st.st_size, false, &obj);
 	if (err) {
 		munmap(map, (size_t)st.st_size);
 		return err;

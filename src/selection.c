@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <symfence/localize.h>
 #include <symfence/selection.h>
 
 #include "internal.h"
@@ -252,7 +253,7 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 
 		if (p >= 0)
 			return (int)(l->base + (size_t)p);
-		if (l->has_public && shndx != SHN_UNDEF &&
+		if (l->has_public && shndx != SHN_UNDEF && !symfence_module_entry_point(name) &&
 		    symfence_library_match_symbol(l->lib, SYMFENCE_PAT_PUBLIC, name) < 0)
 			return (int)(l->base + l->nprivate);
 	}

@@ -35,6 +35,13 @@ struct symfence_localize_opts {
 struct symfence_plan;
 
 /*
+ * init_module and cleanup_module, the aliases module_init() and module_exit()
+ * define: <module>.mod.o calls them, so they are never private. The "not
+ * public" rule passes them over; a private pattern or -s naming one is refused.
+ */
+bool symfence_module_entry_point(const char *name);
+
+/*
  * Validates obj and plans the rewrite. Every symbol that cannot be localized
  * safely is reported (not only the first); then -EPERM is returned. A
  * malformed object gives -EINVAL. Warnings (weak, aliases, local collisions)

@@ -24,6 +24,10 @@ struct symfence_object;
 int symfence_object_open(struct symfence_ctx *ctx, const char *path,
 			 struct symfence_object **out);
 
+/* The same, with diagnostics naming the object name rather than path (seal's ld -r output). */
+int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const char *name,
+			       struct symfence_object **out);
+
 /*
  * The same on bytes in memory (a decompressed module, an archive member).
  * name is used in diagnostics. With take, the object owns buf (malloc'd) and

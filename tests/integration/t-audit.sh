@@ -299,6 +299,22 @@ expect_status 2 "modules.order: a missing module is exit 2" audit -r rules/dma.r
 expect_output "modules.order: missing module reported at its line" "$T/out" \
 	"^kb/modules\.order:3: error: module 'drivers/gone\.o' not found"
 
+# Linux 6.1 lists .ko files; before modfinal only the .o exists: that is audited.
+mkdir -p kb61/drivers
+cp drivers/cam.o drivers/clean.o kb61/drivers/
+cp drivers/clean.o kb61/drivers/clean.ko
+printf 'drivers/cam.ko\ndrivers/clean.ko\n' > kb61/modules.order
+expect_status 1 "modules.order with .ko entries, before modfinal" audit -r rules/dma.rules kb61/modules.order
+expect_output "modules.order: a .ko entry not built yet means its .o" "$T/out" "^kb61/drivers/cam\.o: cam_probe"
+expect_output "modules.order: an existing .ko is audited, not its .o" "$T/out" "^symfence: audited 2 objects"
+
+# ---- -q: silent when nothing is wrong, the usual report otherwise ----
+expect_status 0 "-q on a clean object" audit -q -r rules/dma.rules drivers/clean.o
+[ ! -s "$T/out" ] && ok "-q on a clean object prints nothing" || fail "-q printed: $(head -3 "$T/out")"
+expect_status 1 "-q with a violation" audit -q -r rules/dma.rules drivers/cam.o
+expect_output "-q with a violation: the finding" "$T/out" "^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: "
+expect_output "-q with a violation: the summary" "$T/out" "^symfence: audited 1 object"
+
 # ---- unreadable inputs: reported, the rest audited, 2 beats 1 ----
 echo "not an object" > bad.o
 head -c 200 m/xz/cam.ko.xz > trunc.ko.xz

@@ -187,3 +187,33 @@ expect_status 0 "300 objects with blanks and quotes in their names" \
 expect_output "300 objects: all localized" out 'sealed many: 300 private symbols localized, 0 public$'
 [ "$(nm many.o | grep -c ' t lib_helper_')" = 300 ] && ok "300 objects: nm shows 300 local helpers" ||
 	fail "300 objects: nm shows $(nm many.o | grep -c ' t lib_helper_') local helpers"
+
+# @FILE: the objects listed in a file (blank-separated, like kbuild's .mod files).
+printf 'lib/core.o\nlib/extra.o\n' > lib.mod
+rm -f at.o
+expect_status 0 "objects from @FILE" $SYMFENCE seal -r lib.rules -o at.o @lib.mod
+expect_output "objects from @FILE: both linked" out 'sealed testlib: 3 private symbols localized, 2 public$'
+expect_status 2 "a missing @FILE" $SYMFENCE seal -r lib.rules -o keep.o @no-such.mod
+expect_output "a missing @FILE: its message" out '^no-such.mod: error: cannot read the object list: No such file or directory$'
+
+# Module entry points stay global under public-only rules: <module>.mod.o calls them.
+cat > mod.c <<'EOF2'
+static int mod_setup(void) { return 0; }
+static void mod_teardown(void) { }
+int init_module(void) __attribute__((alias("mod_setup")));
+void cleanup_module(void) __attribute__((alias("mod_teardown")));
+int lib_helper_x(void) { return 3; }
+int lib_api(void) { return lib_helper_x(); }
+EOF2
+gcc -O1 -c mod.c
+printf 'library mod\n    objects mod.o\n    public lib_api\n' > mod.rules
+rm -f mod-sealed.o
+expect_status 0 "public-only rules on a module" $SYMFENCE seal -r mod.rules -o mod-sealed.o
+[ "$(nm mod-sealed.o | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')" = "cleanup_module init_module lib_api " ] &&
+	ok "init_module and cleanup_module stay global (nm)" ||
+	fail "globals after sealing a module: $(nm mod-sealed.o | tr '\n' ' ')"
+nm mod-sealed.o | grep -q ' t lib_helper_x$' && ok "the module's helper is local" || fail "lib_helper_x is not local"
+expect_status 1 "localize -s init_module is refused" $SYMFENCE localize -s init_module mod.o -o x.o
+expect_output "localize -s init_module: the message" out \
+	"^mod.o: error: cannot localize 'init_module': it is a module entry point \\(module_init/module_exit\\), which the module's .mod.o calls$"
+[ ! -e x.o ] && ok "localize -s init_module: nothing written" || fail "localize -s init_module wrote x.o"
