@@ -103,6 +103,7 @@ install: $(BIN)
 	for m in man/*.5; do [ -e "$$m" ] && install -D -m 0644 $$m \
 		$(DESTDIR)$(MANDIR)/man5/$$(basename $$m) || true; done
 	for r in rules/*.rules; do install -D -m 0644 $$r $(DESTDIR)$(DATADIR)/rules/$$(basename $$r); done
+	install -D -m 0644 kbuild/Makefile.symfence $(DESTDIR)$(DATADIR)/kbuild/Makefile.symfence
 
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h include/symfence/*.h tests/unit/*.c
