@@ -203,6 +203,18 @@ static int sf_sort_extents(struct sf_extent *ext, size_t n, uint64_t max)
 	unsigned int shift;
 	size_t i;
 
+	if (n < 64) {	/* a module's few sections: insertion sort beats clearing buckets */
+		for (i = 1; i < n; i++) {
+			struct sf_extent e = ext[i];
+			size_t j = i;
+
+			for (; j > 0 && ext[j - 1].off > e.off; j--)
+				ext[j] = ext[j - 1];
+			ext[j] = e;
+		}
+		free(tmp);
+		return 0;
+	}
 	if (!tmp)
 		return -ENOMEM;
 	for (shift = 0; shift < 64 && (max >> shift); shift += 11) {
