@@ -852,88 +852,87 @@ nomem:
 	return -ENOMEM;
 }
 
-/* Re-reads the result and checks every relocation and group still names the same symbol. */
+/* The symbol-table entry at index n of image (which may be the input or the output). */
+static const unsigned char *sf_sym_at(const struct symfence_object *obj, const unsigned char *image,
+				      size_t n)
+{
+	const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
+
+	return image + sh->sh_offset + n * sh->sh_entsize;
+}
+
+/*
+ * seal's self-check, on the bytes of the result against the input: every
+ * symbol entry is the input's entry it was moved from, with only the binding
+ * changed and LOCAL exactly for the locals; every relocation keeps its bytes
+ * but the symbol field, and that names the same symbol (same entry bytes
+ * but the binding); every group names the same signature; sh_info is the
+ * first global. No libelf here: re-reading 320,000 sections through it cost
+ * more than the rewrite (the fuzzers check that libelf reads every result).
+ */
 static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
-		     unsigned char *buf, size_t size)
+		     const unsigned char *buf, size_t size)
 {
 	const struct symfence_object *in = plan->obj;
-	struct symfence_object *out = NULL;
-	struct symfence_ctx quiet = *ctx;
-	size_t i, j;
-	int err;
+	size_t es = in->sec[in->symtab].shdr.sh_entsize, info = in->cls == ELFCLASS32 ? 12 : 4;
+	size_t hi = plan->first_global + plan->nlocalized, at = sf_rel_info_off(in);
+	size_t i, j, k;
+	const char *what = NULL;
 
-	quiet.report = NULL;
-	err = symfence_object_open_mem(&quiet, in->name, buf, size, false, &out);
-	if (err) {
-		symfence_error(ctx, in->name, "internal error: the rewritten object does not read back (%s)",
-			       strerror(-err));
-		return -EIO;
-	}
-	err = -EIO;
-	if (out->nsyms != in->nsyms || out->shnum != in->shnum ||
-	    out->sec[out->symtab].shdr.sh_info != plan->first_global + plan->nlocalized) {
-		symfence_error(ctx, in->name, "internal error: the rewritten symbol table has the wrong shape");
-		goto out;
-	}
-	for (i = 0; i < in->nsyms; i++) {
-		GElf_Sym a, b;
-		Elf32_Word sa, sb;
-		const char *na, *nb;
-		size_t n = plan->map[i];
-		int want = n < plan->first_global + plan->nlocalized ? STB_LOCAL : -1;
+	/* Two entries are the same symbol when all bytes but the binding nibble agree. */
+#define SAME_SYMBOL(a, b) \
+	(!memcmp((a), (b), info) && ((a)[info] & 0xf) == ((b)[info] & 0xf) && \
+	 !memcmp((a) + info + 1, (b) + info + 1, es - info - 1))
 
-		symfence_object_sym(in, i, &a, &sa, &na);
-		symfence_object_sym(out, n, &b, &sb, &nb);
-		if (strcmp(na, nb) || a.st_value != b.st_value || sa != sb ||
-		    (want == STB_LOCAL) != (GELF_ST_BIND(b.st_info) == STB_LOCAL)) {
-			symfence_error(ctx, in->name, "internal error: symbol '%s' changed in the rewrite", na);
-			goto out;
-		}
+	if (size < plan->elf_size)
+		what = "the rewritten object is shorter than the input";
+	for (i = 0; !what && i < in->nsyms; i++) {
+		const unsigned char *o = sf_sym_at(in, buf, i), *n = sf_sym_at(in, in->image, plan->order[i]);
+		bool local = (o[info] >> 4) == STB_LOCAL;
+
+		if (!SAME_SYMBOL(o, n) || local != (i < hi))
+			what = "a symbol changed in the rewrite";
+		if (!what && in->symtab_shndx &&
+		    memcmp(buf + in->sec[in->symtab_shndx].shdr.sh_offset + 4 * i,
+			   in->image + in->sec[in->symtab_shndx].shdr.sh_offset + 4 * (size_t)plan->order[i], 4))
+			what = "an extended section index changed in the rewrite";
 	}
-	for (i = 1; i < in->shnum; i++) {
+	for (i = 1; !what && i < in->shnum; i++) {
 		const GElf_Shdr *sh = &in->sec[i].shdr;
-		Elf_Data *da, *db;
-		GElf_Rela ra, rb;
-		size_t n;
 
+		if (sh->sh_type == SHT_GROUP && sh->sh_link == in->symtab) {
+			size_t off = in->ehdr.e_shoff + i * in->ehdr.e_shentsize + (in->cls == ELFCLASS32 ? 28 : 44);
+			size_t sig = sf_get(buf + off, 4, in->msb);
+
+			if (sig >= in->nsyms || !SAME_SYMBOL(sf_sym_at(in, buf, sig), sf_sym_at(in, in->image, sh->sh_info)))
+				what = "a group no longer names its signature symbol";
+			continue;
+		}
 		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
 			continue;
-		da = elf_getdata(in->sec[i].scn, NULL);
-		db = elf_getdata(out->sec[i].scn, NULL);
-		if (!da || !db)
-			goto out;
-		n = sh->sh_size / sh->sh_entsize;
-		for (j = 0; j < n; j++) {
-			const char *na, *nb;
-			GElf_Sym a, b;
+		for (j = 0; !what && j < sh->sh_size / sh->sh_entsize; j++) {
+			const unsigned char *o = in->image + sh->sh_offset + j * sh->sh_entsize;
+			const unsigned char *n = buf + sh->sh_offset + j * sh->sh_entsize;
+			size_t osym = symfence_object_rel_sym(in, i, j);
+			uint64_t ninfo = sf_get(n + at, at, in->msb), oinfo = sf_get(o + at, at, in->msb);
+			size_t nsym = in->cls == ELFCLASS32 ? (size_t)(ninfo >> 8) : (size_t)(ninfo >> 32);
+			uint64_t type_mask = in->cls == ELFCLASS32 ? 0xff : 0xffffffffu;
 
-			if (sh->sh_type == SHT_RELA) {
-				gelf_getrela(da, (int)j, &ra);
-				gelf_getrela(db, (int)j, &rb);
-			} else {
-				GElf_Rel x, y;
-
-				gelf_getrel(da, (int)j, &x);
-				gelf_getrel(db, (int)j, &y);
-				ra = (GElf_Rela){ x.r_offset, x.r_info, 0 };
-				rb = (GElf_Rela){ y.r_offset, y.r_info, 0 };
-			}
-			na = nb = "?";
-			if (symfence_object_sym(in, GELF_R_SYM(ra.r_info), &a, NULL, &na) ||
-			    symfence_object_sym(out, GELF_R_SYM(rb.r_info), &b, NULL, &nb) ||
-			    strcmp(na, nb) || a.st_value != b.st_value ||
-			    GELF_R_TYPE(ra.r_info) != GELF_R_TYPE(rb.r_info) ||
-			    ra.r_offset != rb.r_offset || ra.r_addend != rb.r_addend) {
-				symfence_error(ctx, in->name, "internal error: relocation %zu of '%s' no longer names '%s'",
-					       j, in->sec[i].name, na);
-				goto out;
-			}
+			if (memcmp(o, n, at) || memcmp(o + 2 * at, n + 2 * at, sh->sh_entsize - 2 * at) ||
+			    (oinfo & type_mask) != (ninfo & type_mask) || nsym >= in->nsyms ||
+			    !SAME_SYMBOL(sf_sym_at(in, buf, nsym), sf_sym_at(in, in->image, osym)))
+				what = "a relocation no longer names the same symbol";
 		}
 	}
-	err = 0;
-out:
-	symfence_object_free(out);
-	return err;
+	k = in->ehdr.e_shoff + in->symtab * in->ehdr.e_shentsize + (in->cls == ELFCLASS32 ? 28 : 44);
+	if (!what && sf_get(buf + k, 4, in->msb) != hi)
+		what = "the symbol table's sh_info is not its first global";
+#undef SAME_SYMBOL
+	if (!what)
+		return 0;
+	symfence_error(ctx, in->name, "internal error: %s; nothing written (please report this with the input)",
+		       what);
+	return -EIO;
 }
 
 int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *plan,
