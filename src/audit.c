@@ -296,7 +296,7 @@ static int load_unit(struct symfence_ctx *ctx, const struct symfence_audit *a,
 	if (u->member) {
 		err = read_member(ctx, u, img);
 	} else {
-		err = sf_map_file(ctx, u->file, &img->map, &img->mapsize);
+		err = sf_map_file(ctx, u->file, &img->map, &img->mapsize, NULL);
 		img->p = img->map;
 		img->size = img->mapsize;
 	}

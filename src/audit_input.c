@@ -535,48 +535,6 @@ static const char *dir_of(const char *path)
 	return strrchr(path, '/') ? path : ".";
 }
 
-int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size)
-{
-	struct stat st;
-	void *map;
-	int fd, err;
-
-	*p = NULL;
-	*size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		symfence_error(ctx, path, "cannot open: %s", strerror(errno));
-		return err;
-	}
-	if (fstat(fd, &st)) {
-		err = -errno;
-		symfence_error(ctx, path, "cannot stat: %s", strerror(errno));
-		close(fd);
-		return err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		symfence_error(ctx, path, "not a regular file");
-		close(fd);
-		return -EINVAL;
-	}
-	if (st.st_size == 0) {
-		symfence_error(ctx, path, "empty file, not an object, module or archive");
-		close(fd);
-		return -EINVAL;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		err = -errno;
-		symfence_error(ctx, path, "cannot map: %s", strerror(errno));
-		return err;
-	}
-	*p = map;
-	*size = (size_t)st.st_size;
-	return 0;
-}
-
 /* ---- the unit list ---- */
 
 static struct sf_unit *new_unit(struct symfence_audit *a)
@@ -759,7 +717,7 @@ static int add_archive(struct symfence_audit *a, const char *path, int depth)
 	int err;
 
 	symfence_ctx_init(&uctx, sf_log_append, &log);
-	if (sf_map_file(&uctx, path, &p, &size))
+	if (sf_map_file(&uctx, path, &p, &size, NULL))
 		return log_unit(a, &log);
 	err = sf_ar_parse(&uctx, path, p, size, &thin, ar_member, &w);
 	munmap((void *)p, size);

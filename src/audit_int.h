@@ -167,7 +167,5 @@ bool sf_module_name(const char *path, char *buf, size_t size);
 /* path without a compression suffix (".ko.xz" -> ".ko"), lexically normalised, malloc'd. */
 char *sf_policy_path(const struct symfence_audit *a, const char *path);
 
-/* Maps a whole file read-only: 0, or a negative errno with an error reported. */
-int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size);
 
 #endif

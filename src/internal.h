@@ -38,6 +38,15 @@ static inline void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
 		p[msb ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
 }
 
+/*
+ * Maps the regular file path read-only (opened without blocking, so a FIFO is
+ * refused rather than waited on): *p and *size, and *mode (may be NULL) its
+ * permission bits. Errors are reported naming path.
+ */
+struct symfence_ctx;
+int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size,
+		unsigned int *mode);
+
 void *sf_xcalloc(size_t n, size_t size);	/* calloc, NULL only for n * size overflow or OOM */
 char *sf_strdup(const char *s);
 

@@ -410,15 +410,15 @@ int symfence_object_open(struct symfence_ctx *ctx, const char *path, struct symf
 	return symfence_object_open_named(ctx, path, path, out);
 }
 
-int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const char *name,
-			       struct symfence_object **out)
+int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size,
+		unsigned int *mode)
 {
-	struct symfence_object *obj = NULL;
 	struct stat st;
 	void *map;
 	int fd, err;
 
-	*out = NULL;
+	*p = NULL;
+	*size = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not block us */
 	if (fd < 0) {
 		err = -errno;
@@ -431,13 +431,8 @@ int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const
 		close(fd);
 		return err;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		symfence_error(ctx, path, "not a regular file");
-		close(fd);
-		return -EINVAL;
-	}
-	if (st.st_size == 0) {
-		symfence_error(ctx, path, "empty file, not an ELF object");
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		symfence_error(ctx, path, S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
 		close(fd);
 		return -EINVAL;
 	}
@@ -448,14 +443,33 @@ int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const
 		symfence_error(ctx, path, "cannot map: %s", strerror(errno));
 		return err;
 	}
+	*p = map;
+	*size = (size_t)st.st_size;
+	if (mode)
+		*mode = st.st_mode & 07777;
+	return 0;
+}
 
-	err = symfence_object_open_mem(ctx, name, map, (size_t)st.st_size, false, &obj);
+int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const char *name,
+			       struct symfence_object **out)
+{
+	struct symfence_object *obj = NULL;
+	const unsigned char *map;
+	unsigned int mode;
+	size_t size;
+	int err;
+
+	*out = NULL;
+	err = sf_map_file(ctx, path, &map, &size, &mode);
+	if (err)
+		return err;
+	err = symfence_object_open_mem(ctx, name, (void *)map, size, false, &obj);
 	if (err) {
-		munmap(map, (size_t)st.st_size);
+		munmap((void *)map, size);
 		return err;
 	}
 	obj->mapped = true;
-	obj->mode = st.st_mode & 07777;
+	obj->mode = mode;
 	*out = obj;
 	return 0;
 }
