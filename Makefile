@@ -3,8 +3,10 @@
 #
 #   make            build build/libsymfence.a and build/symfence
 #   make check      unit suites (Check) and integration tests
+#                   (SANITIZE=address,undefined: everything under ASan and UBSan)
 #   make demo       seal the sample IOMMU DMA library and reject a cheating driver
 #   make install    PREFIX, DESTDIR, MANDIR honoured
+#   make fuzz       libFuzzer harnesses for FUZZ_SECONDS each (clang)
 #   make V=1        show full commands
 
 PREFIX	?= /usr/local
@@ -110,6 +112,9 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)
+
+# make fuzz FUZZ_SECONDS=N: the libFuzzer harnesses (tests/fuzz/, docs/hardening.md)
+include tests/fuzz/fuzz.mk
 
 .PHONY: all check demo bench install clean format-check
 

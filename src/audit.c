@@ -11,6 +11,7 @@
  */
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -252,11 +253,20 @@ static int read_member(struct symfence_ctx *ctx, const struct sf_unit *u, struct
 		symfence_error(ctx, u->display, "out of memory");
 		return -ENOMEM;
 	}
-	fd = open(u->file, O_RDONLY | O_CLOEXEC);
+	fd = open(u->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
 		symfence_error(ctx, u->display, "cannot open: %s", strerror(errno));
 		return err;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {	/* a thin member may be a FIFO */
+			symfence_error(ctx, u->display, "not a regular file");
+			close(fd);
+			return -EINVAL;
+		}
 	}
 	while (done < u->size) {
 		ssize_t r = pread(fd, img->buf + done, (size_t)u->size - done,

@@ -382,7 +382,8 @@ int sf_ar_parse(struct symfence_ctx *ctx, const char *name, const unsigned char 
 		} else if (!memcmp(h, "#1/", 3)) {
 			uint64_t len;
 
-			if (!ar_decimal(h + 3, 13, &len) || len > msize)
+			/* The name is inline even in a thin archive: it must lie in the file. */
+			if (!ar_decimal(h + 3, 13, &len) || len > msize || len > size - data)
 				return ar_corrupt(ctx, name, "bad member name at offset 0x%llx",
 						  (unsigned long long)pos);
 			m.name = (const char *)p + data;
@@ -682,6 +683,10 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 					  strerror(errno));
 			goto out;
 		}
+		if (!S_ISREG(st.st_mode)) {	/* a FIFO must not be opened: it would block */
+			err = input_error(a, display, 0, "not a regular file");
+			goto out;
+		}
 		err = 0;
 		if (!seen(a, &st)) {
 			err = add_object(a, file, display);
@@ -731,7 +736,7 @@ static int add_archive(struct symfence_audit *a, const char *path, int depth)
 static bool archive_magic(const char *path)
 {
 	unsigned char magic[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	bool res;
 
 	if (fd < 0)
@@ -749,6 +754,8 @@ static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, 
 
 	if (stat(path, &st))
 		return input_error(a, path, 0, "cannot open: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))	/* a FIFO or a device: never opened, never waited on */
+		return input_error(a, path, 0, "not a regular file");
 	if (seen(a, &st))
 		return 0;
 	if (by_suffix ? ends_with(path, ".a") : archive_magic(path))

@@ -28,6 +28,18 @@ const char *symfence_severity_name(enum symfence_severity sev)
 	return "error";
 }
 
+/*
+ * Names come from the files we read: a newline or escape in a symbol or
+ * section name must not break the one-line rule or drive the terminal.
+ * Control bytes become '?' in place (the message keeps its length).
+ */
+static void sf_escape_controls(char *msg)
+{
+	for (; *msg; msg++)
+		if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+			*msg = '?';
+}
+
 void symfence_vreport(struct symfence_ctx *ctx, enum symfence_severity sev, const char *file,
 		      unsigned int line, unsigned int col, const char *where, const char *fmt,
 		      va_list ap)
@@ -56,6 +68,7 @@ void symfence_vreport(struct symfence_ctx *ctx, enum symfence_severity sev, cons
 		else
 			msg = small;	/* truncated rather than lost */
 	}
+	sf_escape_controls(msg);
 	d.message = msg;
 	ctx->report(ctx->report_arg, &d);
 	if (msg != small)

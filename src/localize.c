@@ -203,12 +203,16 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 		bool is_rel = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA;
 		Elf_Data *d;
 
-		if (!is_rel && sh->sh_link != obj->symtab)
-			continue;
-		if (is_rel && sh->sh_link != obj->symtab)
-			return sf_malformed(ctx, obj->name, "relocation section '%s' is not linked to the symbol table",
+		if (is_rel) {	/* every relocation section, even without a symbol table */
+			int err = symfence_object_check_relocs(ctx, obj, i);
+
+			if (err)
+				return err;
+		} else if (sh->sh_type == SHT_GROUP && (!obj->symtab || sh->sh_link != obj->symtab)) {
+			return sf_malformed(ctx, obj->name, "group section '%s' is not linked to the symbol table",
 					    secname);
-		if (!obj->symtab)
+		}
+		if (!obj->symtab || sh->sh_link != obj->symtab)
 			continue;
 		switch (sh->sh_type) {
 		case SHT_REL:
@@ -229,12 +233,8 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			return sf_malformed(ctx, obj->name, "section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
 					    secname);
 		if (is_rel) {
-			int err = symfence_object_check_relocs(ctx, obj, i);
-			bool exports;
+			bool exports = sf_is_export_section(obj->sec[sh->sh_info].name);
 
-			if (err)
-				return err;
-			exports = sf_is_export_section(obj->sec[sh->sh_info].name);
 			for (j = 0; exports && j < sh->sh_size / sh->sh_entsize; j++)
 				scan->exported[symfence_object_rel_sym(obj, i, j)] = 1;
 			continue;
@@ -886,6 +886,8 @@ static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 
 	if (size < plan->elf_size)
 		what = "the rewritten object is shorter than the input";
+	if (!in->symtab)	/* nothing names a symbol: nothing can have moved */
+		return what ? (symfence_error(ctx, in->name, "internal error: %s", what), -EIO) : 0;
 	for (i = 0; !what && i < in->nsyms; i++) {
 		const unsigned char *o = sf_sym_at(in, buf, i), *n = sf_sym_at(in, in->image, plan->order[i]);
 		bool local = (o[info] >> 4) == STB_LOCAL;

@@ -108,6 +108,16 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 			return sf_malformed(ctx, name, "section %zu links to section %u, which does not exist",
 					    idx, s->shdr.sh_link);
 	}
+	/* Section 0 must be SHT_NULL (its other fields are tolerated: tools leave junk there). */
+	{
+		Elf_Scn *zero = elf_getscn(obj->elf, 0);
+		GElf_Shdr z;
+
+		if (!zero || !gelf_getshdr(zero, &z))
+			return sf_elf_error(ctx, name, "gelf_getshdr");
+		if (z.sh_type != SHT_NULL)
+			return sf_malformed(ctx, name, "section 0 has type 0x%x, not SHT_NULL", z.sh_type);
+	}
 	if (i + 1 != obj->shnum)
 		return sf_malformed(ctx, name, "section table has %zu entries, the header says %zu",
 				    i + 1, obj->shnum);

@@ -140,7 +140,8 @@ static char *pol_strndup(struct symfence_policy *pol, const char *s, size_t len)
 		pol->strings = c;
 	}
 	p = c->data + c->used;
-	memcpy(p, s, len);
+	if (len)	/* an empty quoted string may come with s == NULL */
+		memcpy(p, s, len);
 	p[len] = '\0';
 	c->used += len + 1;
 	return p;
