@@ -7,7 +7,7 @@
 # modules. Skipped when the package cannot be had.
 . "$(dirname "$0")/../lib.sh"
 
-CACHE=$BUILD/cache
+CACHE=${SYMFENCE_CACHE:-$BUILD/cache}	# shared between build dirs with SYMFENCE_CACHE
 SUBDIR=kernel/drivers/net
 PRIVATE="__kmalloc kfree printk _printk mutex_lock"
 mkdir -p "$CACHE" || exit 2
