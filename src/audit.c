@@ -262,7 +262,7 @@ static int read_member(struct symfence_ctx *ctx, const struct sf_unit *u, struct
 	{
 		struct stat st;
 
-		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {	/* a thin member may be a FIFO */
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { /* a thin member may be a FIFO */
 			symfence_error(ctx, u->display, "not a regular file");
 			close(fd);
 			return -EINVAL;
@@ -358,12 +358,12 @@ struct sf_worker {
 	struct symfence_audit *a;
 	atomic_size_t *next;
 	struct sf_htab cache; /* name -> classification */
-	char **chunks; /* the cache's keys */
+	char **chunks;	      /* the cache's keys */
 	size_t nchunks;
 	char *chunk;
 	size_t left;
-	size_t stride; /* classification = 1 + lib * stride + pattern + 1 */
-	signed char *exempt; /* [nlibs] for the current unit: -1 not known yet */
+	size_t stride;		/* classification = 1 + lib * stride + pattern + 1 */
+	signed char *exempt;	/* [nlibs] for the current unit: -1 not known yet */
 	struct sf_finding *raw; /* scratch: one per relocation */
 	size_t nraw, rawcap;
 };
@@ -625,7 +625,7 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 						   rela ? "gelf_getrela" : "gelf_getrel");
 				break;
 			}
-			sym = GELF_R_SYM(r.r_info);	/* < nsyms: checked above */
+			sym = GELF_R_SYM(r.r_info); /* < nsyms: checked above */
 			if (flag_of[sym] == SIZE_MAX)
 				continue;
 			flags[flag_of[sym]].referenced = true;

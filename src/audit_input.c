@@ -683,7 +683,7 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 					  strerror(errno));
 			goto out;
 		}
-		if (!S_ISREG(st.st_mode)) {	/* a FIFO must not be opened: it would block */
+		if (!S_ISREG(st.st_mode)) { /* a FIFO must not be opened: it would block */
 			err = input_error(a, display, 0, "not a regular file");
 			goto out;
 		}
@@ -754,7 +754,7 @@ static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, 
 
 	if (stat(path, &st))
 		return input_error(a, path, 0, "cannot open: %s", strerror(errno));
-	if (!S_ISREG(st.st_mode))	/* a FIFO or a device: never opened, never waited on */
+	if (!S_ISREG(st.st_mode)) /* a FIFO or a device: never opened, never waited on */
 		return input_error(a, path, 0, "not a regular file");
 	if (seen(a, &st))
 		return 0;

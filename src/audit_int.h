@@ -37,11 +37,11 @@ void sf_log_free(struct sf_log *log);
 /* A finding as the scanner builds it: the public part and how to sort and locate it. */
 struct sf_finding {
 	struct symfence_finding pub;
-	size_t unit; /* input order */
-	size_t lib; /* index in the policy */
-	size_t shndx; /* section of the first reference (or of the definition) */
+	size_t unit;	 /* input order */
+	size_t lib;	 /* index in the policy */
+	size_t shndx;	 /* section of the first reference (or of the definition) */
 	uint64_t secoff; /* offset in that section */
-	size_t group; /* covering function's symbol index, or SIZE_MAX - shndx */
+	size_t group;	 /* covering function's symbol index, or SIZE_MAX - shndx */
 };
 
 /*
@@ -57,12 +57,12 @@ void sf_finding_release(struct sf_finding *f);
 
 /* One object to audit: a file, or a member's bytes inside an archive. */
 struct sf_unit {
-	char *file; /* the file to read; NULL: nothing to read (an input error) */
+	char *file;  /* the file to read; NULL: nothing to read (an input error) */
 	bool member; /* bytes [offset, offset + size) of file */
 	uint64_t offset, size;
 	char *display; /* as diagnostics show it */
-	char *path; /* as the rules match it */
-	bool library; /* owned by a library with public patterns: read in pass 1 */
+	char *path;    /* as the rules match it */
+	bool library;  /* owned by a library with public patterns: read in pass 1 */
 	/* results */
 	struct sf_log log;
 	struct sf_finding *findings;
@@ -92,7 +92,7 @@ struct sf_devino {
 struct symfence_audit {
 	const struct symfence_policy *policy;
 	size_t nlibs;
-	char *root; /* as given, NULL for "." */
+	char *root;	/* as given, NULL for "." */
 	char *root_abs; /* absolute, for absolute paths */
 	unsigned int jobs;
 	size_t max_decompressed;
@@ -104,8 +104,8 @@ struct symfence_audit {
 
 	/* Names defined by the objects of each library that has public patterns. */
 	struct sf_htab *libdefs; /* [nlibs] */
-	bool *libseen; /* [nlibs]: one of its objects was read */
-	char **strs; /* owned keys of libdefs */
+	bool *libseen;		 /* [nlibs]: one of its objects was read */
+	char **strs;		 /* owned keys of libdefs */
 	size_t nstrs, strcap;
 	struct sf_log global; /* run diagnostics not tied to an input */
 
@@ -166,6 +166,5 @@ bool sf_is_archive(const unsigned char *p, size_t size);
 bool sf_module_name(const char *path, char *buf, size_t size);
 /* path without a compression suffix (".ko.xz" -> ".ko"), lexically normalised, malloc'd. */
 char *sf_policy_path(const struct symfence_audit *a, const char *path);
-
 
 #endif

@@ -17,7 +17,6 @@
 #include "audit_int.h"
 #include "internal.h"
 
-
 static const char *const kind_names[] = {
 	[SYMFENCE_FIND_REFERENCE] = "reference",
 	[SYMFENCE_FIND_WEAK_REFERENCE] = "weak-reference",
@@ -478,8 +477,7 @@ int symfence_audit_write_sarif(const struct symfence_audit *a, FILE *out)
 		json_str(out, sarif_rules[i].text);
 		fprintf(out,
 			"}, \"defaultConfiguration\": {\"level\": \"%s\"}, \"help\": {\"text\": \"See symfence(1), DIAGNOSTICS.\"}}%s\n",
-			sarif_rules[i].level,
-			i + 1 < ARRAY_SIZE(sarif_rules) ? "," : "");
+			sarif_rules[i].level, i + 1 < ARRAY_SIZE(sarif_rules) ? "," : "");
 	}
 	fprintf(out,
 		"      ]}},\n      \"invocations\": [{\"executionSuccessful\": %s, \"toolExecutionNotifications\": [",

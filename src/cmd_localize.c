@@ -115,17 +115,21 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (optind + 1 != argc) {
-		status = cli_usage_error(ctx, "localize", optind == argc ?
-					 "no input object given" : "exactly one input object is allowed");
+		status = cli_usage_error(ctx, "localize",
+					 optind == argc ? "no input object given"
+							: "exactly one input object is allowed");
 		goto out;
 	}
 	input = argv[optind];
 	if (!by_names && !nrules) {
-		status = cli_usage_error(ctx, "localize", "nothing to localize: give -s SYMBOL, --symbols-file FILE or -r RULES");
+		status = cli_usage_error(
+			ctx, "localize",
+			"nothing to localize: give -s SYMBOL, --symbols-file FILE or -r RULES");
 		goto out;
 	}
 	if (by_names && nrules) {
-		status = cli_usage_error(ctx, "localize", "-r cannot be combined with -s or --symbols-file");
+		status = cli_usage_error(ctx, "localize",
+					 "-r cannot be combined with -s or --symbols-file");
 		goto out;
 	}
 	if (library && !nrules) {
@@ -133,8 +137,9 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!output == !in_place) {
-		status = cli_usage_error(ctx, "localize", output ? "-o and --in-place exclude each other" :
-					 "no output: give -o OUT or --in-place");
+		status = cli_usage_error(ctx, "localize",
+					 output ? "-o and --in-place exclude each other"
+						: "no output: give -o OUT or --in-place");
 		goto out;
 	}
 
@@ -156,7 +161,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj, input,
-					allow_missing && by_names))
+						allow_missing && by_names))
 		goto out;
 
 	if (in_place) {

@@ -101,7 +101,7 @@ struct shown {
 	struct defsym *syms; /* sorted by name, then object */
 	size_t nsyms;
 	/* For the library being shown: */
-	bool *member; /* by object: it belongs to the library */
+	bool *member;  /* by object: it belongs to the library */
 	size_t *names; /* index in syms of each distinct name a member defines */
 	size_t nnames;
 };
@@ -208,7 +208,7 @@ static void print_symbol(const struct shown *s, size_t n)
 }
 
 struct collect {
-	size_t name; /* the distinct name being matched */
+	size_t name;   /* the distinct name being matched */
 	size_t **hits; /* per pattern: names matched */
 	size_t *nhits;
 	bool oom;

@@ -101,13 +101,15 @@ static int seal_run_linker(struct symfence_ctx *ctx, char **ldv, size_t ldc, cha
 
 	f = fopen(rsp, "w");
 	if (!f) {
-		symfence_error(ctx, rsp, "cannot create the linker response file: %s", strerror(errno));
+		symfence_error(ctx, rsp, "cannot create the linker response file: %s",
+			       strerror(errno));
 		return -errno;
 	}
 	for (i = 0; i < nobjs; i++)
 		seal_rsp_arg(f, objs[i]);
 	if (fclose(f)) {
-		symfence_error(ctx, rsp, "cannot write the linker response file: %s", strerror(errno));
+		symfence_error(ctx, rsp, "cannot write the linker response file: %s",
+			       strerror(errno));
 		return -EIO;
 	}
 
@@ -152,9 +154,10 @@ static int seal_run_linker(struct symfence_ctx *ctx, char **ldv, size_t ldc, cha
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return -ENOENT;	/* already said why */
+		return -ENOENT; /* already said why */
 	if (WIFEXITED(status))
-		symfence_error(ctx, NULL, "the linker '%s' failed (exit status %d); its messages are above",
+		symfence_error(ctx, NULL,
+			       "the linker '%s' failed (exit status %d); its messages are above",
 			       ldv[0], WEXITSTATUS(status));
 	else
 		symfence_error(ctx, NULL, "the linker '%s' was killed by signal %d", ldv[0],
@@ -217,9 +220,8 @@ fail:
 }
 
 /* The library to seal: -l NAME, else the only library of the rules that has objects. */
-static const struct symfence_library *seal_pick_library(struct symfence_ctx *ctx,
-							 const struct symfence_policy *policy,
-							 const char *name)
+static const struct symfence_library *
+seal_pick_library(struct symfence_ctx *ctx, const struct symfence_policy *policy, const char *name)
 {
 	const struct symfence_library *lib = NULL;
 	size_t i, n = 0;
@@ -231,14 +233,18 @@ static const struct symfence_library *seal_pick_library(struct symfence_ctx *ctx
 		return lib;
 	}
 	for (i = 0; i < symfence_policy_nlibs(policy); i++)
-		if (symfence_library_npatterns(symfence_policy_lib(policy, i), SYMFENCE_PAT_OBJECTS)) {
+		if (symfence_library_npatterns(symfence_policy_lib(policy, i),
+					       SYMFENCE_PAT_OBJECTS)) {
 			lib = symfence_policy_lib(policy, i);
 			n++;
 		}
 	if (n == 1)
 		return lib;
-	symfence_error(ctx, NULL, n ? "the rules describe %zu libraries with objects: name one with -l LIBRARY" :
-		       "the rules describe no library with objects: name one with -l LIBRARY and give its objects", n);
+	symfence_error(
+		ctx, NULL,
+		n ? "the rules describe %zu libraries with objects: name one with -l LIBRARY"
+		  : "the rules describe no library with objects: name one with -l LIBRARY and give its objects",
+		n);
 	return NULL;
 }
 
@@ -304,8 +310,9 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (!nrules || !output) {
-		status = cli_usage_error(ctx, "seal", !nrules ? "no rules: give -r RULES" :
-					 "no output: give -o OUT.o");
+		status = cli_usage_error(ctx, "seal",
+					 !nrules ? "no rules: give -r RULES"
+						 : "no output: give -o OUT.o");
 		goto out;
 	}
 	if (seal_object_list(ctx, argv + optind, (size_t)(argc - optind), &objs, &nobjs))
@@ -332,7 +339,8 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 			}
 	}
 	if (!nobjs) {
-		symfence_error(ctx, NULL, "library '%s' has no objects to seal", symfence_library_name(lib));
+		symfence_error(ctx, NULL, "library '%s' has no objects to seal",
+			       symfence_library_name(lib));
 		goto out;
 	}
 

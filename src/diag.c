@@ -45,7 +45,11 @@ void symfence_vreport(struct symfence_ctx *ctx, enum symfence_severity sev, cons
 		      va_list ap)
 {
 	struct symfence_diag d = {
-		.severity = sev, .file = file, .line = line, .col = col, .where = where,
+		.severity = sev,
+		.file = file,
+		.line = line,
+		.col = col,
+		.where = where,
 	};
 	char small[512], *msg = small;
 	va_list aq;
@@ -66,7 +70,7 @@ void symfence_vreport(struct symfence_ctx *ctx, enum symfence_severity sev, cons
 		if (msg)
 			vsnprintf(msg, (size_t)len + 1, fmt, ap);
 		else
-			msg = small;	/* truncated rather than lost */
+			msg = small; /* truncated rather than lost */
 	}
 	sf_escape_controls(msg);
 	d.message = msg;

@@ -13,7 +13,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Reports a failed libelf call by name, with libelf's own message; evaluates to -EINVAL. */
-#define sf_elf_error(ctx, file, call) \
+#define sf_elf_error(ctx, file, call)                                                              \
 	(symfence_error(ctx, file, "%s() failed: %s", call, elf_errmsg(-1)), -EINVAL)
 
 /* Reports a malformed object; evaluates to -EINVAL. */
@@ -47,7 +47,7 @@ struct symfence_ctx;
 int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size,
 		unsigned int *mode);
 
-void *sf_xcalloc(size_t n, size_t size);	/* calloc, NULL only for n * size overflow or OOM */
+void *sf_xcalloc(size_t n, size_t size); /* calloc, NULL only for n * size overflow or OOM */
 char *sf_strdup(const char *s);
 
 #endif

@@ -32,29 +32,29 @@
 #endif
 
 #define MODSIG_MAGIC "~Module signature appended~\n"
-#define MODSIG_INFO_SIZE 12	/* struct module_signature */
+#define MODSIG_INFO_SIZE 12 /* struct module_signature */
 
 struct symfence_plan {
-	struct symfence_object *obj;	/* borrowed */
-	uint32_t *map;			/* [nsyms] old index -> new index */
-	uint32_t *order;		/* [nsyms] new index -> old index */
-	size_t first_global;		/* old .symtab sh_info */
+	struct symfence_object *obj; /* borrowed */
+	uint32_t *map;		     /* [nsyms] old index -> new index */
+	uint32_t *order;	     /* [nsyms] new index -> old index */
+	size_t first_global;	     /* old .symtab sh_info */
 	size_t nlocalized, nkept;
-	size_t *hits;			/* [nselectors] */
+	size_t *hits; /* [nselectors] */
 	size_t nselectors;
-	size_t elf_size;		/* bytes of the image to copy (signature dropped) */
+	size_t elf_size; /* bytes of the image to copy (signature dropped) */
 	bool verify;
-	unsigned char *addrsig;		/* re-encoded .llvm_addrsig, or NULL */
+	unsigned char *addrsig; /* re-encoded .llvm_addrsig, or NULL */
 	size_t addrsig_size;
 	size_t addrsig_sec;
 };
 
 /* Per-symbol facts gathered by one pass over relocations and groups. */
 struct sf_scan {
-	unsigned char *exported;	/* [nsyms] referenced from __ksymtab* / .export_symbol */
-	uint32_t *comdat_of_sec;	/* [shnum] COMDAT group section of a member, or 0 */
-	uint32_t *signature_of;		/* [nsyms] COMDAT group whose signature it is, or 0 */
-	const char **export_names;	/* names X of __ksymtab_X / __export_symbol_X symbols */
+	unsigned char *exported;   /* [nsyms] referenced from __ksymtab* / .export_symbol */
+	uint32_t *comdat_of_sec;   /* [shnum] COMDAT group section of a member, or 0 */
+	uint32_t *signature_of;	   /* [nsyms] COMDAT group whose signature it is, or 0 */
+	const char **export_names; /* names X of __ksymtab_X / __export_symbol_X symbols */
 	size_t nexport_names;
 };
 
@@ -122,7 +122,8 @@ static size_t sf_uleb_len(uint64_t v)
 	return n;
 }
 
-/* Writes v in exactly len bytes (len >= its minimal length): padding is 0x80 continuation groups. */
+/* Writes v in exactly len bytes (len >= its minimal length): padding is 0x80 continuation groups.
+ */
 static void sf_uleb_put(unsigned char *p, uint64_t v, size_t len)
 {
 	size_t i;
@@ -147,20 +148,30 @@ static int sf_check_object(struct symfence_ctx *ctx, struct symfence_object *obj
 	case ET_REL:
 		break;
 	case ET_EXEC:
-		return sf_malformed(ctx, obj->name, "cannot localize symbols in an executable (ET_EXEC): symfence rewrites relocatable objects (.o, .ko)");
+		return sf_malformed(
+			ctx, obj->name,
+			"cannot localize symbols in an executable (ET_EXEC): symfence rewrites relocatable objects (.o, .ko)");
 	case ET_DYN:
-		return sf_malformed(ctx, obj->name, "cannot localize symbols in a shared object (ET_DYN): symfence rewrites relocatable objects (.o, .ko)");
+		return sf_malformed(
+			ctx, obj->name,
+			"cannot localize symbols in a shared object (ET_DYN): symfence rewrites relocatable objects (.o, .ko)");
 	default:
-		return sf_malformed(ctx, obj->name, "cannot localize symbols in an ELF file of type %u: symfence rewrites relocatable objects (.o, .ko)",
-				    obj->ehdr.e_type);
+		return sf_malformed(
+			ctx, obj->name,
+			"cannot localize symbols in an ELF file of type %u: symfence rewrites relocatable objects (.o, .ko)",
+			obj->ehdr.e_type);
 	}
 	if (obj->ehdr.e_machine == EM_MIPS && obj->cls == ELFCLASS64)
-		return sf_malformed(ctx, obj->name, "64-bit MIPS objects are not supported (their relocations pack several symbols per entry)");
+		return sf_malformed(
+			ctx, obj->name,
+			"64-bit MIPS objects are not supported (their relocations pack several symbols per entry)");
 
 	for (i = 1; i < obj->shnum; i++)
 		if (sf_is_lto_section(obj->sec[i].name))
-			return sf_malformed(ctx, obj->name, "cannot rewrite an LTO object (section '%s'): it holds compiler IR, not final code; build the library without LTO or seal after the LTO link",
-					    obj->sec[i].name);
+			return sf_malformed(
+				ctx, obj->name,
+				"cannot rewrite an LTO object (section '%s'): it holds compiler IR, not final code; build the library without LTO or seal after the LTO link",
+				obj->sec[i].name);
 
 	*elf_size = obj->size;
 	if (obj->size > mlen + MODSIG_INFO_SIZE &&
@@ -169,20 +180,27 @@ static int sf_check_object(struct symfence_ctx *ctx, struct symfence_object *obj
 		uint64_t siglen = sf_get(info + 8, 4, true);
 
 		if (!opts->strip_signature)
-			return sf_malformed(ctx, obj->name, "module has an appended signature, which localizing would invalidate (use --strip-signature, then sign the result again)");
+			return sf_malformed(
+				ctx, obj->name,
+				"module has an appended signature, which localizing would invalidate (use --strip-signature, then sign the result again)");
 		if (siglen > obj->size - mlen - MODSIG_INFO_SIZE)
-			return sf_malformed(ctx, obj->name, "module signature length %llu is larger than the file",
+			return sf_malformed(ctx, obj->name,
+					    "module signature length %llu is larger than the file",
 					    (unsigned long long)siglen);
 		*elf_size = obj->size - mlen - MODSIG_INFO_SIZE - (size_t)siglen;
 		for (i = 1; i < obj->shnum; i++) {
 			const GElf_Shdr *sh = &obj->sec[i].shdr;
 
 			if (sh->sh_type != SHT_NOBITS && sh->sh_offset + sh->sh_size > *elf_size)
-				return sf_malformed(ctx, obj->name, "section '%s' overlaps the appended module signature",
-						    obj->sec[i].name);
+				return sf_malformed(
+					ctx, obj->name,
+					"section '%s' overlaps the appended module signature",
+					obj->sec[i].name);
 		}
 		if (obj->ehdr.e_shoff + (uint64_t)obj->shnum * obj->ehdr.e_shentsize > *elf_size)
-			return sf_malformed(ctx, obj->name, "section header table overlaps the appended module signature");
+			return sf_malformed(
+				ctx, obj->name,
+				"section header table overlaps the appended module signature");
 	}
 	return 0;
 }
@@ -203,13 +221,15 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 		bool is_rel = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA;
 		Elf_Data *d;
 
-		if (is_rel) {	/* every relocation section, even without a symbol table */
+		if (is_rel) { /* every relocation section, even without a symbol table */
 			int err = symfence_object_check_relocs(ctx, obj, i);
 
 			if (err)
 				return err;
-		} else if (sh->sh_type == SHT_GROUP && (!obj->symtab || sh->sh_link != obj->symtab)) {
-			return sf_malformed(ctx, obj->name, "group section '%s' is not linked to the symbol table",
+		} else if (sh->sh_type == SHT_GROUP &&
+			   (!obj->symtab || sh->sh_link != obj->symtab)) {
+			return sf_malformed(ctx, obj->name,
+					    "group section '%s' is not linked to the symbol table",
 					    secname);
 		}
 		if (!obj->symtab || sh->sh_link != obj->symtab)
@@ -221,17 +241,21 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 		case SHT_SYMTAB_SHNDX:
 		case SHT_LLVM_ADDRSIG:
 			break;
-		case SHT_STRTAB:	/* a string table that happens to link back; no indices */
+		case SHT_STRTAB: /* a string table that happens to link back; no indices */
 			continue;
 		default:
-			return sf_malformed(ctx, obj->name, "section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written",
-					    secname, sh->sh_type);
+			return sf_malformed(
+				ctx, obj->name,
+				"section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written",
+				secname, sh->sh_type);
 		}
 		if (sh->sh_type == SHT_SYMTAB_SHNDX)
 			continue;
 		if (sh->sh_flags & SHF_COMPRESSED)
-			return sf_malformed(ctx, obj->name, "section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
-					    secname);
+			return sf_malformed(
+				ctx, obj->name,
+				"section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
+				secname);
 		if (is_rel) {
 			bool exports = sf_is_export_section(obj->sec[sh->sh_info].name);
 
@@ -247,31 +271,40 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			size_t n = d->d_size / sizeof(Elf32_Word);
 
 			if (sh->sh_entsize != sizeof(Elf32_Word) || n == 0 || d->d_size % 4)
-				return sf_malformed(ctx, obj->name, "group section '%s' has a bad size or entry size",
-						    secname);
+				return sf_malformed(
+					ctx, obj->name,
+					"group section '%s' has a bad size or entry size", secname);
 			if (sh->sh_info >= obj->nsyms)
-				return sf_malformed(ctx, obj->name, "group section '%s' names signature symbol %u, beyond the %zu symbols",
-						    secname, sh->sh_info, obj->nsyms);
+				return sf_malformed(
+					ctx, obj->name,
+					"group section '%s' names signature symbol %u, beyond the %zu symbols",
+					secname, sh->sh_info, obj->nsyms);
 			for (j = 1; j < n; j++)
 				if (w[j] == 0 || w[j] >= obj->shnum)
-					return sf_malformed(ctx, obj->name, "group section '%s' lists section %u, which does not exist",
-							    secname, w[j]);
+					return sf_malformed(
+						ctx, obj->name,
+						"group section '%s' lists section %u, which does not exist",
+						secname, w[j]);
 			if (!(w[0] & GRP_COMDAT))
 				continue;
 			scan->signature_of[sh->sh_info] = (uint32_t)i;
 			for (j = 1; j < n; j++)
 				scan->comdat_of_sec[w[j]] = (uint32_t)i;
-		} else {	/* SHT_LLVM_ADDRSIG */
+		} else { /* SHT_LLVM_ADDRSIG */
 			const unsigned char *p = d->d_buf, *end = p + d->d_size;
 			uint64_t v;
 
 			while (p < end) {
 				if (!sf_uleb(&p, end, &v))
-					return sf_malformed(ctx, obj->name, "section '%s' has a malformed ULEB128 entry",
-							    secname);
+					return sf_malformed(
+						ctx, obj->name,
+						"section '%s' has a malformed ULEB128 entry",
+						secname);
 				if (v >= obj->nsyms)
-					return sf_malformed(ctx, obj->name, "section '%s' names symbol %llu, beyond the %zu symbols",
-							    secname, (unsigned long long)v, obj->nsyms);
+					return sf_malformed(
+						ctx, obj->name,
+						"section '%s' names symbol %llu, beyond the %zu symbols",
+						secname, (unsigned long long)v, obj->nsyms);
 			}
 		}
 	}
@@ -315,38 +348,52 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 	const char *file = obj->name;
 
 	if (sym->st_shndx == SHN_UNDEF) {
-		symfence_error(ctx, file, "cannot localize '%s': it is undefined here (only referenced; localize it in the object that defines it)",
-			       name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is undefined here (only referenced; localize it in the object that defines it)",
+			name);
 		return false;
 	}
 	if (sym->st_shndx == SHN_COMMON) {
-		symfence_error(ctx, file, "cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
-			       name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
+			name);
 		return false;
 	}
 	if (sym->st_shndx == SHN_LIVEPATCH) {
-		symfence_error(ctx, file, "cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
-			       name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
+			name);
 		return false;
 	}
 	if (symfence_module_entry_point(name)) {
-		symfence_error(ctx, file, "cannot localize '%s': it is a module entry point (module_init/module_exit), which the module's .mod.o calls",
-			       name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is a module entry point (module_init/module_exit), which the module's .mod.o calls",
+			name);
 		return false;
 	}
 	if (scan->signature_of[i]) {
-		symfence_error(ctx, file, "cannot localize '%s': it is the signature of COMDAT group section '%s'; COMDAT groups are merged by name across objects",
-			       name, obj->sec[scan->signature_of[i]].name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is the signature of COMDAT group section '%s'; COMDAT groups are merged by name across objects",
+			name, obj->sec[scan->signature_of[i]].name);
 		return false;
 	}
 	if (symfence_sym_in_section(sym) && scan->comdat_of_sec[shndx]) {
-		symfence_error(ctx, file, "cannot localize '%s': it is defined in section '%s' of a COMDAT group (inline or template code shared between objects)",
-			       name, obj->sec[shndx].name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is defined in section '%s' of a COMDAT group (inline or template code shared between objects)",
+			name, obj->sec[shndx].name);
 		return false;
 	}
 	if (scan->exported[i] || sf_sorted_has(scan->export_names, scan->nexport_names, name)) {
-		symfence_error(ctx, file, "cannot localize '%s': it is exported (EXPORT_SYMBOL); an exported symbol cannot be private: drop the export or the private rule",
-			       name);
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is exported (EXPORT_SYMBOL); an exported symbol cannot be private: drop the export or the private rule",
+			name);
 		return false;
 	}
 	return true;
@@ -354,17 +401,17 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 
 /* What one pass over the symbol table gathers for the checks that follow it. */
 struct sf_symlists {
-	uint32_t *cands;	/* selected symbols, in table order */
+	uint32_t *cands; /* selected symbols, in table order */
 	size_t ncands;
-	struct sf_keyed *kept;	/* definitions in sections that stay global */
+	struct sf_keyed *kept; /* definitions in sections that stay global */
 	size_t nkept;
-	const char **locals;	/* names of existing named locals */
+	const char **locals; /* names of existing named locals */
 	size_t nlocals;
 };
 
 /* The first entry of the sorted kept[] at (shndx, value), or NULL. */
 static const struct sf_keyed *sf_kept_at(const struct sf_symlists *l, Elf32_Word shndx,
-					  GElf_Addr value)
+					 GElf_Addr value)
 {
 	size_t lo = 0, hi = l->nkept;
 
@@ -398,17 +445,23 @@ static void sf_warn_selected(struct symfence_ctx *ctx, const struct symfence_obj
 
 		symfence_object_sym(obj, l->cands[c], &sym, &shndx, &name);
 		if (GELF_ST_BIND(sym.st_info) == STB_WEAK)
-			symfence_warning(ctx, obj->name, "localizing weak definition '%s': this object's own references now bind to it even where another object defines '%s'",
-					 name, name);
+			symfence_warning(
+				ctx, obj->name,
+				"localizing weak definition '%s': this object's own references now bind to it even where another object defines '%s'",
+				name, name);
 		if (sf_sorted_has(l->locals, l->nlocals, name))
-			symfence_warning(ctx, obj->name, "localized '%s' has the same name as an existing local symbol; debuggers and kallsyms will show two",
-					 name);
+			symfence_warning(
+				ctx, obj->name,
+				"localized '%s' has the same name as an existing local symbol; debuggers and kallsyms will show two",
+				name);
 		if (symfence_sym_in_section(&sym) && sf_is_named_object(&sym))
 			hit = sf_kept_at(l, shndx, sym.st_value);
 		if (hit) {
 			symfence_object_sym(obj, hit->idx, NULL, NULL, &alias);
-			symfence_warning(ctx, obj->name, "'%s' has a global alias '%s' at the same address, which stays global: other objects can still reach it through '%s'",
-					 name, alias, alias);
+			symfence_warning(
+				ctx, obj->name,
+				"'%s' has a global alias '%s' at the same address, which stays global: other objects can still reach it through '%s'",
+				name, alias, alias);
 		}
 	}
 }
@@ -422,9 +475,11 @@ static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
 	uint64_t *vals = NULL, v;
 	Elf_Data *d;
 
-	/* sh_link 0 marks a stale table (objcopy and ld -r leave it so): lld ignores it, so do we. */
+	/* sh_link 0 marks a stale table (objcopy and ld -r leave it so): lld ignores it, so do we.
+	 */
 	for (i = 1; i < obj->shnum; i++) {
-		if (obj->sec[i].shdr.sh_type != SHT_LLVM_ADDRSIG || obj->sec[i].shdr.sh_link != obj->symtab)
+		if (obj->sec[i].shdr.sh_type != SHT_LLVM_ADDRSIG ||
+		    obj->sec[i].shdr.sh_link != obj->symtab)
 			continue;
 		if (plan->addrsig_sec)
 			return sf_malformed(ctx, obj->name, "more than one .llvm_addrsig section");
@@ -441,7 +496,7 @@ static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
 		return -ENOMEM;
 	p = d->d_buf;
 	end = p + d->d_size;
-	while (p < end && sf_uleb(&p, end, &v)) {	/* validated by sf_scan_linked */
+	while (p < end && sf_uleb(&p, end, &v)) { /* validated by sf_scan_linked */
 		vals[n] = plan->map[v];
 		need += sf_uleb_len(vals[n]);
 		n++;
@@ -464,7 +519,7 @@ static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
 			off += len + extra;
 			spare -= extra;
 		}
-		if (spare) {	/* too few entries to absorb the padding: keep the shorter size */
+		if (spare) { /* too few entries to absorb the padding: keep the shorter size */
 			plan->addrsig_size -= spare;
 		}
 	}
@@ -515,7 +570,8 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		goto fail;
 	plan->first_global = obj->symtab ? obj->sec[obj->symtab].shdr.sh_info : 0;
 	if (obj->nsyms && plan->first_global == 0) {
-		err = sf_malformed(ctx, obj->name, "symbol table sh_info is 0, but symbol 0 is always local");
+		err = sf_malformed(ctx, obj->name,
+				   "symbol table sh_info is 0, but symbol 0 is always local");
 		goto fail;
 	}
 
@@ -531,18 +587,22 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		local = GELF_ST_BIND(sym.st_info) == STB_LOCAL;
 		if (i < plan->first_global) {
 			if (!local) {
-				err = sf_malformed(ctx, obj->name, "symbol %zu ('%s') is not local but precedes the symbol table's first global (sh_info %zu)",
-						   i, name, plan->first_global);
+				err = sf_malformed(
+					ctx, obj->name,
+					"symbol %zu ('%s') is not local but precedes the symbol table's first global (sh_info %zu)",
+					i, name, plan->first_global);
 				goto fail;
 			}
 			if (*name && sf_is_named_object(&sym))
 				l.locals[l.nlocals++] = name;
-			sf_note_export_name(&scan, name);	/* __ksymtab_X is static */
+			sf_note_export_name(&scan, name); /* __ksymtab_X is static */
 			continue;
 		}
 		if (local) {
-			err = sf_malformed(ctx, obj->name, "symbol %zu ('%s') is local but follows the symbol table's first global (sh_info %zu)",
-					   i, name, plan->first_global);
+			err = sf_malformed(
+				ctx, obj->name,
+				"symbol %zu ('%s') is local but follows the symbol table's first global (sh_info %zu)",
+				i, name, plan->first_global);
 			goto fail;
 		}
 		if (!*name)
@@ -559,7 +619,7 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 				l.kept[l.nkept++] = (struct sf_keyed){ shndx, sym.st_value, i };
 			plan->nkept++;
 		} else if (sym.st_shndx != SHN_UNDEF) {
-			plan->nkept++;	/* SHN_ABS, SHN_COMMON: defined, stays global */
+			plan->nkept++; /* SHN_ABS, SHN_COMMON: defined, stays global */
 		}
 	}
 	qsort(scan.export_names, scan.nexport_names, sizeof(*scan.export_names), sf_cmp_str);
@@ -634,7 +694,8 @@ const char *symfence_plan_name(const struct symfence_plan *plan, size_t i)
 	const char *name = "";
 
 	if (i < plan->nlocalized)
-		symfence_object_sym(plan->obj, plan->order[plan->first_global + i], NULL, NULL, &name);
+		symfence_object_sym(plan->obj, plan->order[plan->first_global + i], NULL, NULL,
+				    &name);
 	return name;
 }
 
@@ -662,9 +723,9 @@ struct sf_patch {
 struct sf_patches {
 	struct sf_patch *p;
 	size_t n, cap;
-	unsigned char **blocks;		/* the arena: owned blocks holding patch data */
+	unsigned char **blocks; /* the arena: owned blocks holding patch data */
 	size_t nblocks, used, room;
-	size_t size;			/* size of the output */
+	size_t size; /* size of the output */
 };
 
 static void sf_patches_free(struct sf_patches *ps)
@@ -685,7 +746,7 @@ static unsigned char *sf_patch_add(struct sf_patches *ps, size_t off, size_t len
 	static unsigned char nothing[1];
 	unsigned char *data;
 
-	if (!len)	/* an empty section: nothing to write, and no place in the order */
+	if (!len) /* an empty section: nothing to write, and no place in the order */
 		return nothing;
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? 2 * ps->cap : 64;
@@ -764,7 +825,8 @@ static int sf_patch_relocs(const struct symfence_plan *plan, struct sf_patches *
 			if (obj->cls == ELFCLASS32)
 				sf_put(dst + j * es + at, 4, (nsym << 8) | (info & 0xff), obj->msb);
 			else
-				sf_put(dst + j * es + at, 8, (nsym << 32) | (info & 0xffffffffu), obj->msb);
+				sf_put(dst + j * es + at, 8, (nsym << 32) | (info & 0xffffffffu),
+				       obj->msb);
 		}
 	}
 	return 0;
@@ -794,15 +856,16 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 	{
 		const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
 		size_t es = sh->sh_entsize, info = obj->cls == ELFCLASS32 ? 12 : 4;
-		unsigned char *dst = sf_patch_add(ps, sh->sh_offset + lo * es,
-						  (obj->nsyms - lo) * es, NULL);
+		unsigned char *dst =
+			sf_patch_add(ps, sh->sh_offset + lo * es, (obj->nsyms - lo) * es, NULL);
 
 		if (!dst)
 			goto nomem;
 		for (i = lo; i < obj->nsyms; i++, dst += es) {
 			memcpy(dst, obj->image + sh->sh_offset + (size_t)plan->order[i] * es, es);
 			if (i < hi)
-				dst[info] = (unsigned char)GELF_ST_INFO(STB_LOCAL, GELF_ST_TYPE(dst[info]));
+				dst[info] = (unsigned char)GELF_ST_INFO(STB_LOCAL,
+									GELF_ST_TYPE(dst[info]));
 		}
 		err = sf_patch_shdr(obj, ps, obj->symtab, 2, hi);
 	}
@@ -818,7 +881,8 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 	if (!err)
 		err = sf_patch_relocs(plan, ps);
 	for (i = 1; !err && i < obj->shnum; i++)
-		if (obj->sec[i].shdr.sh_type == SHT_GROUP && obj->sec[i].shdr.sh_link == obj->symtab)
+		if (obj->sec[i].shdr.sh_type == SHT_GROUP &&
+		    obj->sec[i].shdr.sh_link == obj->symtab)
 			err = sf_patch_shdr(obj, ps, i, 2, plan->map[obj->sec[i].shdr.sh_info]);
 	if (!err && plan->addrsig_sec) {
 		const GElf_Shdr *sh = &obj->sec[plan->addrsig_sec].shdr;
@@ -826,7 +890,7 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 
 		if (!sf_patch_add(ps, at, plan->addrsig_size, plan->addrsig))
 			goto nomem;
-		if (at == ps->size) {	/* grown: moved to the end of the file */
+		if (at == ps->size) { /* grown: moved to the end of the file */
 			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, 0, at);
 			ps->size += plan->addrsig_size;
 		}
@@ -842,8 +906,10 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 			size_t at = ps->p[i].off;
 
 			sf_patches_free(ps);
-			return sf_malformed(ctx, obj->name, "sections that name symbols overlap each other or the section header table (at offset 0x%zx)",
-					    at);
+			return sf_malformed(
+				ctx, obj->name,
+				"sections that name symbols overlap each other or the section header table (at offset 0x%zx)",
+				at);
 		}
 	return 0;
 nomem:
@@ -880,33 +946,38 @@ static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 	const char *what = NULL;
 
 	/* Two entries are the same symbol when all bytes but the binding nibble agree. */
-#define SAME_SYMBOL(a, b) \
-	(!memcmp((a), (b), info) && ((a)[info] & 0xf) == ((b)[info] & 0xf) && \
+#define SAME_SYMBOL(a, b)                                                                          \
+	(!memcmp((a), (b), info) && ((a)[info] & 0xf) == ((b)[info] & 0xf) &&                      \
 	 !memcmp((a) + info + 1, (b) + info + 1, es - info - 1))
 
 	if (size < plan->elf_size)
 		what = "the rewritten object is shorter than the input";
-	if (!in->symtab)	/* nothing names a symbol: nothing can have moved */
+	if (!in->symtab) /* nothing names a symbol: nothing can have moved */
 		return what ? (symfence_error(ctx, in->name, "internal error: %s", what), -EIO) : 0;
 	for (i = 0; !what && i < in->nsyms; i++) {
-		const unsigned char *o = sf_sym_at(in, buf, i), *n = sf_sym_at(in, in->image, plan->order[i]);
+		const unsigned char *o = sf_sym_at(in, buf, i),
+				    *n = sf_sym_at(in, in->image, plan->order[i]);
 		bool local = (o[info] >> 4) == STB_LOCAL;
 
 		if (!SAME_SYMBOL(o, n) || local != (i < hi))
 			what = "a symbol changed in the rewrite";
 		if (!what && in->symtab_shndx &&
 		    memcmp(buf + in->sec[in->symtab_shndx].shdr.sh_offset + 4 * i,
-			   in->image + in->sec[in->symtab_shndx].shdr.sh_offset + 4 * (size_t)plan->order[i], 4))
+			   in->image + in->sec[in->symtab_shndx].shdr.sh_offset +
+				   4 * (size_t)plan->order[i],
+			   4))
 			what = "an extended section index changed in the rewrite";
 	}
 	for (i = 1; !what && i < in->shnum; i++) {
 		const GElf_Shdr *sh = &in->sec[i].shdr;
 
 		if (sh->sh_type == SHT_GROUP && sh->sh_link == in->symtab) {
-			size_t off = in->ehdr.e_shoff + i * in->ehdr.e_shentsize + (in->cls == ELFCLASS32 ? 28 : 44);
+			size_t off = in->ehdr.e_shoff + i * in->ehdr.e_shentsize +
+				     (in->cls == ELFCLASS32 ? 28 : 44);
 			size_t sig = sf_get(buf + off, 4, in->msb);
 
-			if (sig >= in->nsyms || !SAME_SYMBOL(sf_sym_at(in, buf, sig), sf_sym_at(in, in->image, sh->sh_info)))
+			if (sig >= in->nsyms || !SAME_SYMBOL(sf_sym_at(in, buf, sig),
+							     sf_sym_at(in, in->image, sh->sh_info)))
 				what = "a group no longer names its signature symbol";
 			continue;
 		}
@@ -916,23 +987,28 @@ static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 			const unsigned char *o = in->image + sh->sh_offset + j * sh->sh_entsize;
 			const unsigned char *n = buf + sh->sh_offset + j * sh->sh_entsize;
 			size_t osym = symfence_object_rel_sym(in, i, j);
-			uint64_t ninfo = sf_get(n + at, at, in->msb), oinfo = sf_get(o + at, at, in->msb);
-			size_t nsym = in->cls == ELFCLASS32 ? (size_t)(ninfo >> 8) : (size_t)(ninfo >> 32);
+			uint64_t ninfo = sf_get(n + at, at, in->msb),
+				 oinfo = sf_get(o + at, at, in->msb);
+			size_t nsym = in->cls == ELFCLASS32 ? (size_t)(ninfo >> 8)
+							    : (size_t)(ninfo >> 32);
 			uint64_t type_mask = in->cls == ELFCLASS32 ? 0xff : 0xffffffffu;
 
-			if (memcmp(o, n, at) || memcmp(o + 2 * at, n + 2 * at, sh->sh_entsize - 2 * at) ||
+			if (memcmp(o, n, at) ||
+			    memcmp(o + 2 * at, n + 2 * at, sh->sh_entsize - 2 * at) ||
 			    (oinfo & type_mask) != (ninfo & type_mask) || nsym >= in->nsyms ||
 			    !SAME_SYMBOL(sf_sym_at(in, buf, nsym), sf_sym_at(in, in->image, osym)))
 				what = "a relocation no longer names the same symbol";
 		}
 	}
-	k = in->ehdr.e_shoff + in->symtab * in->ehdr.e_shentsize + (in->cls == ELFCLASS32 ? 28 : 44);
+	k = in->ehdr.e_shoff + in->symtab * in->ehdr.e_shentsize +
+	    (in->cls == ELFCLASS32 ? 28 : 44);
 	if (!what && sf_get(buf + k, 4, in->msb) != hi)
 		what = "the symbol table's sh_info is not its first global";
 #undef SAME_SYMBOL
 	if (!what)
 		return 0;
-	symfence_error(ctx, in->name, "internal error: %s; nothing written (please report this with the input)",
+	symfence_error(ctx, in->name,
+		       "internal error: %s; nothing written (please report this with the input)",
 		       what);
 	return -EIO;
 }
@@ -952,7 +1028,8 @@ int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *pl
 		return err;
 	buf = malloc(ps.size ? ps.size : 1);
 	if (!buf) {
-		symfence_error(ctx, plan->obj->name, "out of memory for a %zu-byte output", ps.size);
+		symfence_error(ctx, plan->obj->name, "out of memory for a %zu-byte output",
+			       ps.size);
 		sf_patches_free(&ps);
 		return -ENOMEM;
 	}
@@ -980,7 +1057,7 @@ int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *pl
 	size_t i, n = 0, at = 0;
 	int err;
 
-	if (plan->verify) {	/* the self-check needs the whole image in memory */
+	if (plan->verify) { /* the self-check needs the whole image in memory */
 		unsigned char *buf;
 		size_t size;
 
@@ -1002,7 +1079,8 @@ int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *pl
 	/* The untouched stretches come straight from the input's mapping. */
 	for (i = 0; i < ps.n; i++) {
 		if (ps.p[i].off > at)
-			iov[n++] = (struct iovec){ (void *)(plan->obj->image + at), ps.p[i].off - at };
+			iov[n++] =
+				(struct iovec){ (void *)(plan->obj->image + at), ps.p[i].off - at };
 		iov[n++] = (struct iovec){ ps.p[i].data, ps.p[i].len };
 		at = ps.p[i].off + ps.p[i].len;
 	}

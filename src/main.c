@@ -10,7 +10,8 @@
 static const struct cli_command commands[] = {
 	{ "seal", "partially link a library and localize its private symbols", cmd_seal },
 	{ "localize", "turn chosen global symbols of an object into local ones", cmd_localize },
-	{ "audit", "find references to private symbols in objects, archives and modules", cmd_audit },
+	{ "audit", "find references to private symbols in objects, archives and modules",
+	  cmd_audit },
 	{ "rules", "check rules files, or show what they match", cmd_rules },
 };
 
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	symfence_ctx_init(&ctx, symfence_diag_print, stderr);
-	opterr = 0;	/* bad options are reported by cli_bad_option(), in our format */
+	opterr = 0; /* bad options are reported by cli_bad_option(), in our format */
 	if (argc < 2)
 		return usage(stderr), SYMFENCE_EXIT_FAILURE;
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))

@@ -50,7 +50,10 @@ static const char *sf_not_elf_kind(const unsigned char *p, size_t size)
 		return "an ar archive, not an object (pass its members, or use 'symfence audit')";
 	if (size >= 8 && !memcmp(p, "!<thin>\n", 8))
 		return "a thin archive, not an object (use 'symfence audit')";
-	if (size >= 6 && !memcmp(p, "\xfd" "7zXZ", 5))
+	if (size >= 6 && !memcmp(p,
+				 "\xfd"
+				 "7zXZ",
+				 5))
 		return "xz-compressed; decompress it first, or use 'symfence audit'";
 	if (size >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
 		return "zstd-compressed; decompress it first, or use 'symfence audit'";
@@ -99,13 +102,16 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 		if (!gelf_getshdr(scn, &s->shdr))
 			return sf_elf_error(ctx, name, "gelf_getshdr");
 		if (s->shdr.sh_type != SHT_NOBITS &&
-		    (s->shdr.sh_offset > obj->size || obj->size - s->shdr.sh_offset < s->shdr.sh_size))
-			return sf_malformed(ctx, name,
-					    "section %zu lies outside the file (offset 0x%llx, size 0x%llx, file size 0x%zx)",
-					    idx, (unsigned long long)s->shdr.sh_offset,
-					    (unsigned long long)s->shdr.sh_size, obj->size);
+		    (s->shdr.sh_offset > obj->size ||
+		     obj->size - s->shdr.sh_offset < s->shdr.sh_size))
+			return sf_malformed(
+				ctx, name,
+				"section %zu lies outside the file (offset 0x%llx, size 0x%llx, file size 0x%zx)",
+				idx, (unsigned long long)s->shdr.sh_offset,
+				(unsigned long long)s->shdr.sh_size, obj->size);
 		if (s->shdr.sh_link >= obj->shnum)
-			return sf_malformed(ctx, name, "section %zu links to section %u, which does not exist",
+			return sf_malformed(ctx, name,
+					    "section %zu links to section %u, which does not exist",
 					    idx, s->shdr.sh_link);
 	}
 	/* Section 0 must be SHT_NULL (its other fields are tolerated: tools leave junk there). */
@@ -116,7 +122,8 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 		if (!zero || !gelf_getshdr(zero, &z))
 			return sf_elf_error(ctx, name, "gelf_getshdr");
 		if (z.sh_type != SHT_NULL)
-			return sf_malformed(ctx, name, "section 0 has type 0x%x, not SHT_NULL", z.sh_type);
+			return sf_malformed(ctx, name, "section 0 has type 0x%x, not SHT_NULL",
+					    z.sh_type);
 	}
 	if (i + 1 != obj->shnum)
 		return sf_malformed(ctx, name, "section table has %zu entries, the header says %zu",
@@ -124,7 +131,8 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 
 	/* Section names: a string table whose last byte ends the last string. */
 	if (obj->sec[obj->shstrndx].shdr.sh_type != SHT_STRTAB)
-		return sf_malformed(ctx, name, "section name table (section %zu) is not a string table",
+		return sf_malformed(ctx, name,
+				    "section name table (section %zu) is not a string table",
 				    obj->shstrndx);
 	d = elf_getdata(obj->sec[obj->shstrndx].scn, NULL);
 	if (!d)
@@ -133,8 +141,9 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 		return sf_malformed(ctx, name, "section name table is empty or not NUL-terminated");
 	for (i = 1; i < obj->shnum; i++) {
 		if (obj->sec[i].shdr.sh_name >= d->d_size)
-			return sf_malformed(ctx, name, "section %zu has a name offset outside the section name table",
-					    i);
+			return sf_malformed(
+				ctx, name,
+				"section %zu has a name offset outside the section name table", i);
 		obj->sec[i].name = (const char *)d->d_buf + obj->sec[i].shdr.sh_name;
 	}
 	obj->sec[0].name = "";
@@ -144,7 +153,8 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 		if (obj->sec[i].shdr.sh_type != SHT_SYMTAB)
 			continue;
 		if (obj->symtab)
-			return sf_malformed(ctx, name, "more than one symbol table (sections %zu and %zu)",
+			return sf_malformed(ctx, name,
+					    "more than one symbol table (sections %zu and %zu)",
 					    obj->symtab, i);
 		obj->symtab = i;
 	}
@@ -154,9 +164,11 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 	entsize = gelf_fsize(obj->elf, ELF_T_SYM, 1, EV_CURRENT);
 	if (obj->sec[obj->symtab].shdr.sh_entsize != entsize ||
 	    obj->sec[obj->symtab].shdr.sh_size % entsize)
-		return sf_malformed(ctx, name, "symbol table has entry size %llu and size %llu, expected entries of %zu bytes",
-				    (unsigned long long)obj->sec[obj->symtab].shdr.sh_entsize,
-				    (unsigned long long)obj->sec[obj->symtab].shdr.sh_size, entsize);
+		return sf_malformed(
+			ctx, name,
+			"symbol table has entry size %llu and size %llu, expected entries of %zu bytes",
+			(unsigned long long)obj->sec[obj->symtab].shdr.sh_entsize,
+			(unsigned long long)obj->sec[obj->symtab].shdr.sh_size, entsize);
 	if (obj->sec[obj->symtab].shdr.sh_flags & SHF_COMPRESSED)
 		return sf_malformed(ctx, name, "symbol table is compressed (SHF_COMPRESSED)");
 	obj->nsyms = obj->sec[obj->symtab].shdr.sh_size / entsize;
@@ -174,7 +186,8 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 	if (!d)
 		return sf_elf_error(ctx, name, "elf_getdata");
 	if (!d->d_buf || d->d_size == 0 || ((const char *)d->d_buf)[d->d_size - 1] != '\0')
-		return sf_malformed(ctx, name, "symbol string table is empty or not NUL-terminated");
+		return sf_malformed(ctx, name,
+				    "symbol string table is empty or not NUL-terminated");
 	obj->strs = d->d_buf;
 	obj->strsize = d->d_size;
 
@@ -184,10 +197,13 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 		if (sh->sh_type != SHT_SYMTAB_SHNDX || sh->sh_link != obj->symtab)
 			continue;
 		if (obj->symtab_shndx)
-			return sf_malformed(ctx, name, "more than one extended section index table");
+			return sf_malformed(ctx, name,
+					    "more than one extended section index table");
 		if (sh->sh_size != obj->nsyms * sizeof(Elf32_Word))
-			return sf_malformed(ctx, name, "extended section index table has %llu bytes for %zu symbols",
-					    (unsigned long long)sh->sh_size, obj->nsyms);
+			return sf_malformed(
+				ctx, name,
+				"extended section index table has %llu bytes for %zu symbols",
+				(unsigned long long)sh->sh_size, obj->nsyms);
 		obj->symtab_shndx = i;
 		obj->shndxdata = elf_getdata(obj->sec[i].scn, NULL);
 		if (!obj->shndxdata)
@@ -198,7 +214,7 @@ static int sf_load_sections(struct symfence_ctx *ctx, struct symfence_object *ob
 
 struct sf_extent {
 	uint64_t off, end;
-	size_t idx;	/* section index; 0: the ELF header, SIZE_MAX: the section header table */
+	size_t idx; /* section index; 0: the ELF header, SIZE_MAX: the section header table */
 };
 
 /*
@@ -213,7 +229,7 @@ static int sf_sort_extents(struct sf_extent *ext, size_t n, uint64_t max)
 	unsigned int shift;
 	size_t i;
 
-	if (n < 64) {	/* a module's few sections: insertion sort beats clearing buckets */
+	if (n < 64) { /* a module's few sections: insertion sort beats clearing buckets */
 		for (i = 1; i < n; i++) {
 			struct sf_extent e = ext[i];
 			size_t j = i;
@@ -301,19 +317,23 @@ static int sf_check_layout(struct symfence_ctx *ctx, struct symfence_object *obj
 	/* The section header table against every extent: one pass, no sort needed. */
 	if (!err && obj->ehdr.e_shoff) {
 		struct sf_extent t = { obj->ehdr.e_shoff,
-				       obj->ehdr.e_shoff + (uint64_t)obj->shnum * obj->ehdr.e_shentsize,
+				       obj->ehdr.e_shoff +
+					       (uint64_t)obj->shnum * obj->ehdr.e_shentsize,
 				       SIZE_MAX };
 
 		if (t.end > obj->size)
-			err = sf_malformed(ctx, obj->name, "the section header table lies outside the file");
+			err = sf_malformed(ctx, obj->name,
+					   "the section header table lies outside the file");
 		for (i = 0; i < n && !err; i++)
 			if (ext[i].off < t.end && t.off < ext[i].end) {
 				char a[128], b[128];
 
-				err = sf_malformed(ctx, obj->name, "%s and %s overlap (at offset 0x%llx)",
-						   sf_extent_name(obj, &ext[i], a, sizeof(a)),
-						   sf_extent_name(obj, &t, b, sizeof(b)),
-						   (unsigned long long)(ext[i].off > t.off ? ext[i].off : t.off));
+				err = sf_malformed(
+					ctx, obj->name, "%s and %s overlap (at offset 0x%llx)",
+					sf_extent_name(obj, &ext[i], a, sizeof(a)),
+					sf_extent_name(obj, &t, b, sizeof(b)),
+					(unsigned long long)(ext[i].off > t.off ? ext[i].off
+										: t.off));
 			}
 	}
 	free(ext);
@@ -332,20 +352,27 @@ static int sf_check_symbols(struct symfence_ctx *ctx, struct symfence_object *ob
 		if (!gelf_getsym(obj->symdata, (int)i, &sym))
 			return sf_elf_error(ctx, obj->name, "gelf_getsym");
 		if (sym.st_name >= obj->strsize)
-			return sf_malformed(ctx, obj->name, "symbol %zu has a name offset outside the string table",
+			return sf_malformed(ctx, obj->name,
+					    "symbol %zu has a name offset outside the string table",
 					    i);
 		shndx = sym.st_shndx;
 		if (shndx == SHN_XINDEX) {
 			if (!obj->shndxdata)
-				return sf_malformed(ctx, obj->name, "symbol %zu uses SHN_XINDEX but the object has no .symtab_shndx",
-						    i);
+				return sf_malformed(
+					ctx, obj->name,
+					"symbol %zu uses SHN_XINDEX but the object has no .symtab_shndx",
+					i);
 			shndx = ((const Elf32_Word *)obj->shndxdata->d_buf)[i];
 			if (shndx == SHN_UNDEF || shndx >= obj->shnum)
-				return sf_malformed(ctx, obj->name, "symbol %zu has extended section index %u, beyond the %zu sections",
-						    i, shndx, obj->shnum);
+				return sf_malformed(
+					ctx, obj->name,
+					"symbol %zu has extended section index %u, beyond the %zu sections",
+					i, shndx, obj->shnum);
 		} else if (shndx < SHN_LORESERVE && shndx >= obj->shnum) {
-			return sf_malformed(ctx, obj->name, "symbol %zu has section index %u, beyond the %zu sections",
-					    i, shndx, obj->shnum);
+			return sf_malformed(
+				ctx, obj->name,
+				"symbol %zu has section index %u, beyond the %zu sections", i,
+				shndx, obj->shnum);
 		}
 	}
 	return 0;
@@ -377,9 +404,10 @@ static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 		return sf_elf_error(ctx, obj->name, "gelf_getehdr");
 	obj->cls = p[EI_CLASS];
 	obj->msb = p[EI_DATA] == ELFDATA2MSB;
-	if (obj->ehdr.e_shoff && obj->ehdr.e_shentsize !=
-	    gelf_fsize(obj->elf, ELF_T_SHDR, 1, EV_CURRENT))
-		return sf_malformed(ctx, obj->name, "section header size %u is wrong for this ELF class",
+	if (obj->ehdr.e_shoff &&
+	    obj->ehdr.e_shentsize != gelf_fsize(obj->elf, ELF_T_SHDR, 1, EV_CURRENT))
+		return sf_malformed(ctx, obj->name,
+				    "section header size %u is wrong for this ELF class",
 				    obj->ehdr.e_shentsize);
 
 	err = sf_load_sections(ctx, obj);
@@ -429,7 +457,7 @@ int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char 
 
 	*p = NULL;
 	*size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);	/* a FIFO must not block us */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block us */
 	if (fd < 0) {
 		err = -errno;
 		symfence_error(ctx, path, "cannot open: %s", strerror(errno));
@@ -442,7 +470,8 @@ int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char 
 		return err;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		symfence_error(ctx, path, S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
+		symfence_error(ctx, path,
+			       S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
 		close(fd);
 		return -EINVAL;
 	}
@@ -557,8 +586,9 @@ int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *s
 	if (!gelf_getsym(obj->symdata, (int)i, sym))
 		return -ERANGE;
 	if (shndx)
-		*shndx = sym->st_shndx == SHN_XINDEX ?
-				 ((const Elf32_Word *)obj->shndxdata->d_buf)[i] : sym->st_shndx;
+		*shndx = sym->st_shndx == SHN_XINDEX
+				 ? ((const Elf32_Word *)obj->shndxdata->d_buf)[i]
+				 : sym->st_shndx;
 	if (name)
 		*name = obj->strs + sym->st_name;
 	return 0;
@@ -573,25 +603,33 @@ int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence
 
 	es = gelf_fsize(obj->elf, sh->sh_type == SHT_REL ? ELF_T_REL : ELF_T_RELA, 1, EV_CURRENT);
 	if (!obj->symtab || sh->sh_link != obj->symtab)
-		return sf_malformed(ctx, obj->name, "relocation section '%s' is not linked to the symbol table",
+		return sf_malformed(ctx, obj->name,
+				    "relocation section '%s' is not linked to the symbol table",
 				    secname);
 	if (sh->sh_entsize != es || sh->sh_size % es)
-		return sf_malformed(ctx, obj->name, "relocation section '%s' has entry size %llu, expected %zu",
+		return sf_malformed(ctx, obj->name,
+				    "relocation section '%s' has entry size %llu, expected %zu",
 				    secname, (unsigned long long)sh->sh_entsize, es);
 	if (sh->sh_info == 0 || sh->sh_info >= obj->shnum)
-		return sf_malformed(ctx, obj->name, "relocation section '%s' applies to section %u, which does not exist",
-				    secname, sh->sh_info);
+		return sf_malformed(
+			ctx, obj->name,
+			"relocation section '%s' applies to section %u, which does not exist",
+			secname, sh->sh_info);
 	if (sh->sh_flags & SHF_COMPRESSED)
-		return sf_malformed(ctx, obj->name, "section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
-				    secname);
+		return sf_malformed(
+			ctx, obj->name,
+			"section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
+			secname);
 	/* Read raw: libelf's per-section setup costs more than the entries when every
 	 * function has its own section. Offsets were validated at open. */
 	n = sh->sh_size / es;
 	for (j = 0; j < n; j++) {
 		sym = symfence_object_rel_sym(obj, i, j);
 		if (sym >= obj->nsyms)
-			return sf_malformed(ctx, obj->name, "relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
-					    j, secname, sym, obj->nsyms);
+			return sf_malformed(
+				ctx, obj->name,
+				"relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
+				j, secname, sym, obj->nsyms);
 	}
 	return 0;
 }

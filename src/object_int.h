@@ -15,21 +15,21 @@ struct sf_section {
 
 struct symfence_object {
 	char *name;
-	const unsigned char *image;	/* the file's bytes: a read-only mapping or a buffer */
+	const unsigned char *image; /* the file's bytes: a read-only mapping or a buffer */
 	size_t size;
-	void *owned;			/* malloc'd image to free, or NULL */
-	bool mapped;			/* image is our mmap */
-	mode_t mode;			/* permission bits of the file, 0 for memory */
+	void *owned; /* malloc'd image to free, or NULL */
+	bool mapped; /* image is our mmap */
+	mode_t mode; /* permission bits of the file, 0 for memory */
 	Elf *elf;
 	GElf_Ehdr ehdr;
-	int cls;			/* ELFCLASS32 or ELFCLASS64 */
-	bool msb;			/* big endian */
+	int cls;  /* ELFCLASS32 or ELFCLASS64 */
+	bool msb; /* big endian */
 	size_t shnum, shstrndx;
-	struct sf_section *sec;		/* [shnum]; slot 0 is SHN_UNDEF */
-	size_t symtab, symtab_shndx, strtab;	/* section indices, 0 when absent */
+	struct sf_section *sec;		     /* [shnum]; slot 0 is SHN_UNDEF */
+	size_t symtab, symtab_shndx, strtab; /* section indices, 0 when absent */
 	size_t nsyms;
 	Elf_Data *symdata, *shndxdata;
-	const char *strs;		/* symbol string table, NUL-terminated at strsize - 1 */
+	const char *strs; /* symbol string table, NUL-terminated at strsize - 1 */
 	size_t strsize;
 };
 

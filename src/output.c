@@ -18,7 +18,7 @@
 static int sf_writev_all(int fd, const struct iovec *iov, size_t n)
 {
 	struct iovec cur[IOV_MAX];
-	size_t i = 0, k, skip = 0;	/* skip: bytes of iov[i] already written */
+	size_t i = 0, k, skip = 0; /* skip: bytes of iov[i] already written */
 
 	while (i < n) {
 		size_t batch = n - i < IOV_MAX ? n - i : IOV_MAX;
@@ -47,16 +47,16 @@ static int sf_writev_all(int fd, const struct iovec *iov, size_t n)
 	return 0;
 }
 
-int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void *buf,
-			  size_t size, unsigned int mode)
+int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void *buf, size_t size,
+			  unsigned int mode)
 {
 	struct iovec iov = { (void *)buf, size };
 
 	return symfence_write_atomic_iov(ctx, path, &iov, 1, mode);
 }
 
-int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path,
-			      const struct iovec *iov, size_t n, unsigned int mode)
+int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path, const struct iovec *iov,
+			      size_t n, unsigned int mode)
 {
 	char *dircopy = NULL, *tmp = NULL;
 	const char *dir;
@@ -66,7 +66,8 @@ int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path,
 	if (!dircopy)
 		return -ENOMEM;
 	dir = dirname(dircopy);
-	if (asprintf(&tmp, "%s/.%s.symfence.XXXXXX", dir, strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
+	if (asprintf(&tmp, "%s/.%s.symfence.XXXXXX", dir,
+		     strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
 		tmp = NULL;
 		err = -ENOMEM;
 		goto out;
@@ -99,7 +100,8 @@ int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path,
 	fd = -1;
 	if (rename(tmp, path)) {
 		err = -errno;
-		symfence_error(ctx, path, "cannot rename the output into place: %s", strerror(errno));
+		symfence_error(ctx, path, "cannot rename the output into place: %s",
+			       strerror(errno));
 		goto out;
 	}
 	free(tmp);

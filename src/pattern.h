@@ -68,8 +68,8 @@ void sf_htab_free(struct sf_htab *ht);
 /* Patterns indexed for "which of them match this string". */
 struct sf_index {
 	struct sf_htab exact, prefix, suffix; /* values: first pattern of the chain */
-	size_t *next; /* chain links by pattern, SIZE_MAX ends */
-	size_t *always; /* globs with no literal prefix or suffix */
+	size_t *next;			      /* chain links by pattern, SIZE_MAX ends */
+	size_t *always;			      /* globs with no literal prefix or suffix */
 	size_t nalways, maxprefix, maxsuffix;
 };
 

@@ -30,12 +30,12 @@ struct rfile {
 	ino_t ino;
 	unsigned int ndiags, nerrors;
 	bool stopped; /* too many diagnostics */
-	bool open; /* being read: on the include stack */
+	bool open;    /* being read: on the include stack */
 };
 
 struct pat {
-	const char *text; /* as written */
-	const char *key; /* what is matched: the text, without "./" for objects */
+	const char *text;   /* as written */
+	const char *key;    /* what is matched: the text, without "./" for objects */
 	const char *symbol; /* waive: the symbol pattern */
 	const struct symfence_library *lib;
 	const struct rfile *file;
@@ -90,8 +90,8 @@ struct loader {
 	char *buf; /* a quoted string being read */
 	size_t buflen, bufcap;
 	struct symfence_library *lib; /* the open block, NULL outside one */
-	bool quiet_orphans; /* "outside a library" was said for this stretch */
-	int err; /* -ENOMEM once memory ran out */
+	bool quiet_orphans;	      /* "outside a library" was said for this stretch */
+	int err;		      /* -ENOMEM once memory ran out */
 };
 
 static const char *const kind_names[SYMFENCE_PAT_KINDS] = {
@@ -140,7 +140,7 @@ static char *pol_strndup(struct symfence_policy *pol, const char *s, size_t len)
 		pol->strings = c;
 	}
 	p = c->data + c->used;
-	if (len)	/* an empty quoted string may come with s == NULL */
+	if (len) /* an empty quoted string may come with s == NULL */
 		memcpy(p, s, len);
 	p[len] = '\0';
 	c->used += len + 1;
@@ -1100,7 +1100,7 @@ struct walk {
 	struct symfence_ctx *ctx;
 	const struct patlist *pl;
 	const char *path; /* the file being tried */
-	bool *hit; /* by pattern */
+	bool *hit;	  /* by pattern */
 	bool matched;
 	char **out;
 	size_t n, cap;

@@ -11,28 +11,28 @@
 #include "pattern.h"
 
 struct sf_name {
-	const char *name;	/* points into names_buf or argv */
+	const char *name; /* points into names_buf or argv */
 	char *owned;
-	const char *file;	/* NULL: command line */
+	const char *file; /* NULL: command line */
 	unsigned int line;
 	size_t id;
 };
 
 struct sf_libsel {
 	const struct symfence_library *lib;
-	size_t base;		/* ids base .. base + nprivate - 1: private patterns */
+	size_t base; /* ids base .. base + nprivate - 1: private patterns */
 	size_t nprivate;
-	bool has_public;	/* id base + nprivate: "defined, not public" */
+	bool has_public; /* id base + nprivate: "defined, not public" */
 };
 
 struct symfence_selection {
-	struct sf_name *names;	/* in the order given; a name given twice is kept once */
+	struct sf_name *names; /* in the order given; a name given twice is kept once */
 	size_t nnames, cap;
-	struct sf_htab index;	/* name -> its entry in names[] */
+	struct sf_htab index; /* name -> its entry in names[] */
 	struct sf_libsel *libs;
 	size_t nlibs;
-	size_t count;		/* ids handed out */
-	char **files;		/* owned copies of symbols-file paths */
+	size_t count; /* ids handed out */
+	char **files; /* owned copies of symbols-file paths */
 	size_t nfiles;
 };
 
@@ -80,7 +80,7 @@ static int sf_add_name(struct symfence_selection *sel, const char *name, char *o
 		free(owned);
 		return -ENOMEM;
 	}
-	if (e->val != SIZE_MAX) {	/* given twice: the first place stands */
+	if (e->val != SIZE_MAX) { /* given twice: the first place stands */
 		free(owned);
 		return 0;
 	}
@@ -89,8 +89,8 @@ static int sf_add_name(struct symfence_selection *sel, const char *name, char *o
 	return 0;
 }
 
-int symfence_selection_add_name(struct symfence_selection *sel, const char *name,
-				const char *file, unsigned int line)
+int symfence_selection_add_name(struct symfence_selection *sel, const char *name, const char *file,
+				unsigned int line)
 {
 	return sf_add_name(sel, name, NULL, file, line);
 }
@@ -213,7 +213,8 @@ int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_sele
 		found++;
 	}
 	if (!found) {
-		symfence_error(ctx, object_path, "belongs to no library of the rules (name one with -l LIBRARY)");
+		symfence_error(ctx, object_path,
+			       "belongs to no library of the rules (name one with -l LIBRARY)");
 		return -ENOENT;
 	}
 	return 0;
@@ -242,7 +243,8 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 
 	if (sel->nnames) {
 		size_t len = strlen(name);
-		const struct sf_hent *e = sf_htab_get(&sel->index, sf_hash(name, len, false), name, len);
+		const struct sf_hent *e =
+			sf_htab_get(&sel->index, sf_hash(name, len, false), name, len);
 
 		if (e)
 			return (int)sel->names[e->val].id;
@@ -311,9 +313,10 @@ int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 			if (hits[l->base + j])
 				continue;
 			symfence_library_pattern(l->lib, SYMFENCE_PAT_PRIVATE, j, &info);
-			symfence_report(ctx, SYMFENCE_ERROR, info.file, info.line, info.col, NULL,
-					"private pattern '%s' of library '%s' matches no symbol in %s",
-					info.text, symfence_library_name(l->lib), object);
+			symfence_report(
+				ctx, SYMFENCE_ERROR, info.file, info.line, info.col, NULL,
+				"private pattern '%s' of library '%s' matches no symbol in %s",
+				info.text, symfence_library_name(l->lib), object);
 			err = -ENOENT;
 		}
 	}

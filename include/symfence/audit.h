@@ -29,20 +29,20 @@
 #define SYMFENCE_AUDIT_MAX_DECOMPRESSED ((size_t)1 << 30)
 
 struct symfence_audit_opts {
-	const char *root; /* object paths are matched relative to it; NULL: "." */
-	unsigned int jobs; /* worker threads; 0: one per available CPU */
+	const char *root;	 /* object paths are matched relative to it; NULL: "." */
+	unsigned int jobs;	 /* worker threads; 0: one per available CPU */
 	size_t max_decompressed; /* 0: SYMFENCE_AUDIT_MAX_DECOMPRESSED */
 };
 
 enum symfence_finding_kind {
-	SYMFENCE_FIND_REFERENCE, /* undefined GLOBAL reference: error */
+	SYMFENCE_FIND_REFERENCE,      /* undefined GLOBAL reference: error */
 	SYMFENCE_FIND_WEAK_REFERENCE, /* undefined WEAK reference: warning (it becomes NULL) */
-	SYMFENCE_FIND_DEFINITION, /* global definition outside the library: warning */
+	SYMFENCE_FIND_DEFINITION,     /* global definition outside the library: warning */
 };
 
 enum symfence_suppression {
 	SYMFENCE_SUPPRESS_NONE,
-	SYMFENCE_SUPPRESS_WAIVER, /* a 'waive OBJECT SYMBOL' of the library */
+	SYMFENCE_SUPPRESS_WAIVER,   /* a 'waive OBJECT SYMBOL' of the library */
 	SYMFENCE_SUPPRESS_BASELINE, /* an entry of the --baseline file */
 };
 
@@ -50,17 +50,17 @@ enum symfence_suppression {
 struct symfence_finding {
 	enum symfence_finding_kind kind;
 	enum symfence_severity severity; /* after waivers and the baseline */
-	const char *object; /* as shown: "foo.ko.xz", "lib/lib.a(bar.o)" */
-	const char *path; /* as matched by the rules: relative to the root, no .xz/.zst/.gz */
+	const char *object;		 /* as shown: "foo.ko.xz", "lib/lib.a(bar.o)" */
+	const char *path;     /* as matched by the rules: relative to the root, no .xz/.zst/.gz */
 	const char *function; /* STT_FUNC covering the first reference; NULL: none */
-	const char *section; /* section of the first reference (definitions: of the symbol) */
-	uint64_t offset; /* from the function's start, or from the section's when none */
+	const char *section;  /* section of the first reference (definitions: of the symbol) */
+	uint64_t offset;      /* from the function's start, or from the section's when none */
 	const char *symbol;
 	const struct symfence_library *lib;
-	int pattern; /* index of the private pattern; -1: defined, matches no public */
+	int pattern;	       /* index of the private pattern; -1: defined, matches no public */
 	const char *rule_file; /* that pattern's (or the first public pattern's) position */
 	unsigned int rule_line, rule_col;
-	unsigned int count; /* relocations folded into this line; 0 for definitions */
+	unsigned int count;   /* relocations folded into this line; 0 for definitions */
 	const char *src_file; /* from DWARF; NULL when the object has none */
 	unsigned int src_line;
 	enum symfence_suppression suppressed;
@@ -97,12 +97,12 @@ size_t symfence_audit_nfindings(const struct symfence_audit *audit);
 const struct symfence_finding *symfence_audit_finding(const struct symfence_audit *audit, size_t i);
 
 struct symfence_audit_summary {
-	size_t objects; /* ELF objects audited */
+	size_t objects;			/* ELF objects audited */
 	size_t errors, warnings, notes; /* findings by final severity; warnings + stale entries */
-	size_t waived, baselined; /* notes, by cause */
-	size_t stale; /* waivers and baseline entries that matched nothing */
-	size_t unreadable; /* inputs that could not be read */
-	size_t skipped; /* LLVM bitcode and GCC LTO objects */
+	size_t waived, baselined;	/* notes, by cause */
+	size_t stale;			/* waivers and baseline entries that matched nothing */
+	size_t unreadable;		/* inputs that could not be read */
+	size_t skipped;			/* LLVM bitcode and GCC LTO objects */
 };
 
 void symfence_audit_summary(const struct symfence_audit *audit, struct symfence_audit_summary *sum);

@@ -24,10 +24,10 @@ enum symfence_severity {
 
 struct symfence_diag {
 	enum symfence_severity severity;
-	const char *file;	/* rules file, object or source path; NULL: the tool */
-	unsigned int line;	/* 0 when there is no line */
-	unsigned int col;	/* 0 when there is no column */
-	const char *where;	/* "func+0x2c" inside an object; NULL when none */
+	const char *file;  /* rules file, object or source path; NULL: the tool */
+	unsigned int line; /* 0 when there is no line */
+	unsigned int col;  /* 0 when there is no column */
+	const char *where; /* "func+0x2c" inside an object; NULL when none */
 	const char *message;
 };
 
@@ -56,11 +56,11 @@ void symfence_vreport(struct symfence_ctx *ctx, enum symfence_severity sev, cons
 		      va_list ap) __attribute__((format(printf, 7, 0)));
 
 /* Shorthands for the common kinds. */
-#define symfence_error(ctx, file, ...) \
+#define symfence_error(ctx, file, ...)                                                             \
 	symfence_report(ctx, SYMFENCE_ERROR, file, 0, 0, NULL, __VA_ARGS__)
-#define symfence_warning(ctx, file, ...) \
+#define symfence_warning(ctx, file, ...)                                                           \
 	symfence_report(ctx, SYMFENCE_WARNING, file, 0, 0, NULL, __VA_ARGS__)
-#define symfence_note(ctx, file, ...) \
+#define symfence_note(ctx, file, ...)                                                              \
 	symfence_report(ctx, SYMFENCE_NOTE, file, 0, 0, NULL, __VA_ARGS__)
 
 const char *symfence_severity_name(enum symfence_severity sev);

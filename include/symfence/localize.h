@@ -27,9 +27,9 @@ typedef int (*symfence_select_fn)(void *arg, const char *name, const GElf_Sym *s
 struct symfence_localize_opts {
 	symfence_select_fn select;
 	void *select_arg;
-	size_t nselectors;	/* ids are < nselectors; hits[] in the plan has this size */
-	bool strip_signature;	/* drop an appended module signature instead of refusing */
-	bool verify;		/* re-read the result and check every relocation (seal) */
+	size_t nselectors;    /* ids are < nselectors; hits[] in the plan has this size */
+	bool strip_signature; /* drop an appended module signature instead of refusing */
+	bool verify;	      /* re-read the result and check every relocation (seal) */
 };
 
 struct symfence_plan;
@@ -80,11 +80,11 @@ void symfence_plan_free(struct symfence_plan *plan);
  * with the given mode, then rename. On failure nothing is left behind and an
  * existing path is untouched.
  */
-int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void *buf,
-			  size_t size, unsigned int mode);
+int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void *buf, size_t size,
+			  unsigned int mode);
 /* The same, from n pieces (written with writev, IOV_MAX at a time). */
 struct iovec;
-int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path,
-			      const struct iovec *iov, size_t n, unsigned int mode);
+int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path, const struct iovec *iov,
+			      size_t n, unsigned int mode);
 
 #endif

@@ -21,8 +21,7 @@ struct symfence_object;
  * table and its string table are validated; on failure an error naming the
  * file has been reported and a negative errno is returned.
  */
-int symfence_object_open(struct symfence_ctx *ctx, const char *path,
-			 struct symfence_object **out);
+int symfence_object_open(struct symfence_ctx *ctx, const char *path, struct symfence_object **out);
 
 /* The same, with diagnostics naming the object name rather than path (seal's ld -r output). */
 int symfence_object_open_named(struct symfence_ctx *ctx, const char *path, const char *name,

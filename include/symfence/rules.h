@@ -22,14 +22,14 @@ enum symfence_pattern_kind {
 	SYMFENCE_PAT_PUBLIC,
 	SYMFENCE_PAT_PRIVATE,
 	SYMFENCE_PAT_ALLOW,
-	SYMFENCE_PAT_WAIVE,	/* text: the object pattern; symbol: the symbol pattern */
+	SYMFENCE_PAT_WAIVE, /* text: the object pattern; symbol: the symbol pattern */
 	SYMFENCE_PAT_KINDS,
 };
 
 struct symfence_pattern_info {
-	const char *text;	/* the pattern as written (for waive: the object pattern) */
-	const char *symbol;	/* waive only: the symbol pattern */
-	const char *file;	/* rules file it was read from */
+	const char *text;   /* the pattern as written (for waive: the object pattern) */
+	const char *symbol; /* waive only: the symbol pattern */
+	const char *file;   /* rules file it was read from */
 	unsigned int line, col;
 };
 
@@ -52,7 +52,7 @@ const struct symfence_library *symfence_policy_owner(const struct symfence_polic
 const char *symfence_library_name(const struct symfence_library *lib);
 const char *symfence_library_file(const struct symfence_library *lib);
 unsigned int symfence_library_line(const struct symfence_library *lib);
-const char *symfence_library_hint(const struct symfence_library *lib);	/* NULL: none */
+const char *symfence_library_hint(const struct symfence_library *lib); /* NULL: none */
 
 size_t symfence_library_npatterns(const struct symfence_library *lib,
 				  enum symfence_pattern_kind kind);

@@ -23,8 +23,8 @@ int symfence_selection_new(struct symfence_selection **out);
 void symfence_selection_free(struct symfence_selection *sel);
 
 /* An exact symbol name; file/line say where it was given (file NULL: the command line). */
-int symfence_selection_add_name(struct symfence_selection *sel, const char *name,
-				const char *file, unsigned int line);
+int symfence_selection_add_name(struct symfence_selection *sel, const char *name, const char *file,
+				unsigned int line);
 /* Names from a file, one per line, '#' comments and blank lines ignored (objcopy's format). */
 int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_selection *sel,
 				const char *path);

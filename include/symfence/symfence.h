@@ -14,8 +14,8 @@
 /* Exit statuses shared by every command. */
 enum {
 	SYMFENCE_EXIT_OK = 0,
-	SYMFENCE_EXIT_POLICY = 1,	/* a violation, or a symbol that cannot be localized */
-	SYMFENCE_EXIT_FAILURE = 2,	/* usage, bad rules, unreadable input, internal failure */
+	SYMFENCE_EXIT_POLICY = 1,  /* a violation, or a symbol that cannot be localized */
+	SYMFENCE_EXIT_FAILURE = 2, /* usage, bad rules, unreadable input, internal failure */
 };
 
 #endif

@@ -122,7 +122,7 @@ START_TEST(test_ar_thin)
 	memcpy(buf, "!<thin>\n", 8);
 	pos = ar_header(buf, pos, "//", sizeof(names) - 1);
 	pos = ar_data(buf, pos, names, sizeof(names) - 1);
-	pos = ar_header(buf, pos, "/0", 1234); /* no data follows in a thin archive */
+	pos = ar_header(buf, pos, "/0", 1234);	 /* no data follows in a thin archive */
 	pos = ar_header(buf, pos, "/19:84", 99); /* a member of lib/reg.a, header at 84 */
 
 	ck_assert_int_eq(sf_ar_parse(&ctx, "t.a", (unsigned char *)buf, pos, &thin, collect, &s),
@@ -363,8 +363,8 @@ START_TEST(test_fold)
 		raw(SYMFENCE_FIND_DEFINITION, "dmac_own", SIZE_MAX, 2, 0x90),
 		raw(SYMFENCE_FIND_REFERENCE, "dmac_b", 7, 2, 0x40),
 		raw(SYMFENCE_FIND_REFERENCE, "dmac_a", 7, 2, 0x30),
-		raw(SYMFENCE_FIND_REFERENCE, "dmac_a", 7, 2, 0x18), /* same function */
-		raw(SYMFENCE_FIND_REFERENCE, "dmac_a", 9, 2, 0x60), /* another one */
+		raw(SYMFENCE_FIND_REFERENCE, "dmac_a", 7, 2, 0x18),	 /* same function */
+		raw(SYMFENCE_FIND_REFERENCE, "dmac_a", 9, 2, 0x60),	 /* another one */
 		raw(SYMFENCE_FIND_WEAK_REFERENCE, "dmac_a", 7, 2, 0x20), /* another kind */
 		raw(SYMFENCE_FIND_REFERENCE, "dmac_a", 7, 2, 0x28),
 		raw(SYMFENCE_FIND_REFERENCE, "dmac_c", SIZE_MAX - 5, 5, 0x8), /* no function */

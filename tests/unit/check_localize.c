@@ -76,8 +76,8 @@ static size_t count_lines(const char *needle)
 struct names {
 	const char *const *names;
 	size_t n;
-	size_t calls; /* how often select was asked */
-	char asked[64][32]; /* the first names asked about */
+	size_t calls;		  /* how often select was asked */
+	char asked[64][32];	  /* the first names asked about */
 	Elf32_Word shndx_of_high; /* shndx passed for a symbol named "high" */
 };
 
@@ -107,11 +107,11 @@ static const struct variant {
 	int cls;
 	bool msb, rela;
 } variants[] = {
-	{ ELFCLASS64, false, true }, /* x86_64, aarch64 */
-	{ ELFCLASS64, true, true }, /* s390x */
+	{ ELFCLASS64, false, true },  /* x86_64, aarch64 */
+	{ ELFCLASS64, true, true },   /* s390x */
 	{ ELFCLASS32, false, false }, /* arm */
-	{ ELFCLASS32, true, false }, /* mips */
-	{ ELFCLASS32, true, true }, /* powerpc */
+	{ ELFCLASS32, true, false },  /* mips */
+	{ ELFCLASS32, true, true },   /* powerpc */
 };
 
 /*

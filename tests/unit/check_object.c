@@ -54,11 +54,11 @@ static const struct variant {
 	int cls;
 	bool msb, rela;
 } variants[] = {
-	{ ELFCLASS64, false, true }, /* x86_64, aarch64 */
-	{ ELFCLASS64, true, true }, /* s390x */
+	{ ELFCLASS64, false, true },  /* x86_64, aarch64 */
+	{ ELFCLASS64, true, true },   /* s390x */
 	{ ELFCLASS32, false, false }, /* arm */
-	{ ELFCLASS32, true, false }, /* mips */
-	{ ELFCLASS32, true, true }, /* powerpc */
+	{ ELFCLASS32, true, false },  /* mips */
+	{ ELFCLASS32, true, true },   /* powerpc */
 };
 
 /* Symbol indices of the base object. */
