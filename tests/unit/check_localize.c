@@ -31,31 +31,7 @@ Suite *suite_localize(void);
 #define SHT_CREL 0x40000014
 #define SHN_LIVEPATCH 0xff20
 
-struct diags {
-	char text[32768];
-	size_t len;
-};
-
-static void collect(void *arg, const struct symfence_diag *d)
-{
-	struct diags *g = arg;
-	int n = symfence_diag_format(d, g->text + g->len, sizeof(g->text) - g->len - 1);
-
-	if (n > 0 && g->len + (size_t)n + 1 < sizeof(g->text)) {
-		g->len += (size_t)n;
-		g->text[g->len++] = '\n';
-		g->text[g->len] = '\0';
-	}
-}
-
-static struct diags diags;
-static struct symfence_ctx ctx;
-
-static void setup(void)
-{
-	memset(&diags, 0, sizeof(diags));
-	symfence_ctx_init(&ctx, collect, &diags);
-}
+#include "diags.h"
 
 #define ck_assert_diag(want)                                                                       \
 	ck_assert_msg(strstr(diags.text, want), "expected '%s' in:\n%s", want, diags.text)

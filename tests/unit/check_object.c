@@ -22,32 +22,7 @@ Suite *suite_object(void);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Diagnostics collected as formatted lines. */
-struct diags {
-	char text[16384];
-	size_t len;
-};
-
-static void collect(void *arg, const struct symfence_diag *d)
-{
-	struct diags *g = arg;
-	int n = symfence_diag_format(d, g->text + g->len, sizeof(g->text) - g->len - 1);
-
-	if (n > 0 && g->len + (size_t)n + 1 < sizeof(g->text)) {
-		g->len += (size_t)n;
-		g->text[g->len++] = '\n';
-		g->text[g->len] = '\0';
-	}
-}
-
-static struct diags diags;
-static struct symfence_ctx ctx;
-
-static void setup(void)
-{
-	memset(&diags, 0, sizeof(diags));
-	symfence_ctx_init(&ctx, collect, &diags);
-}
+#include "diags.h"
 
 /* The variants every layout test runs on. */
 static const struct variant {
