@@ -77,8 +77,8 @@ else
 fi
 
 step "4. The camera driver calls dmac_flush_range() itself. The audit reports it:"
-show_cmd symfence audit -r $RULES drivers
-sf audit -r $RULES drivers >"$OUT/audit" 2>&1
+show_cmd symfence audit -r $RULES lib arch drivers
+sf audit -r $RULES lib arch drivers >"$OUT/audit" 2>&1
 status=$?
 indent "$OUT/audit"
 if [ $status -ne 1 ]; then
