@@ -291,7 +291,8 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			for (j = 1; j < n; j++)
 				scan->comdat_of_sec[w[j]] = (uint32_t)i;
 		} else { /* SHT_LLVM_ADDRSIG */
-			const unsigned char *p = d->d_buf, *end = p + d->d_size;
+			/* An empty section has no buffer: no arithmetic on NULL. */
+			const unsigned char *p = d->d_buf, *end = p ? p + d->d_size : p;
 			uint64_t v;
 
 			while (p < end) {
@@ -495,7 +496,7 @@ static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
 	if (!vals)
 		return -ENOMEM;
 	p = d->d_buf;
-	end = p + d->d_size;
+	end = p ? p + d->d_size : p;
 	while (p < end && sf_uleb(&p, end, &v)) { /* validated by sf_scan_linked */
 		vals[n] = plan->map[v];
 		need += sf_uleb_len(vals[n]);
@@ -803,12 +804,13 @@ static int sf_patch_relocs(const struct symfence_plan *plan, struct sf_patches *
 
 	for (i = 1; i < obj->shnum; i++) {
 		const GElf_Shdr *sh = &obj->sec[i].shdr;
-		const unsigned char *src = obj->image + sh->sh_offset;
+		const unsigned char *src;
 		size_t es = sh->sh_entsize, n;
 		unsigned char *dst = NULL;
 
 		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
 			continue;
+		src = obj->image + sh->sh_offset; /* in the file: checked at open */
 		n = sh->sh_size / es;
 		for (j = 0; j < n; j++) {
 			uint64_t info = sf_get(src + j * es + at, at, obj->msb);
