@@ -127,6 +127,17 @@ harness() {	# harness KIND: builds $T/replay-KIND, or says why not
 		"$BUILD/libsymfence.a" $deplibs 2>"$T/cc.err"
 }
 
+# A sidecar without its input means the input never reached git (an ignore
+# rule took it, as *.o once did): that is a failure, not a smaller test set.
+for side in "$REG"/*/*.args "$REG"/*/*.expect; do
+	[ -e "$side" ] || continue
+	if [ -e "${side%.*}" ]; then
+		ok "regress: $(basename "${side%.*}") is present beside its sidecar"
+	else
+		fail "regress: $(basename "$side") has no input file beside it (ignored by git?)"
+	fi
+done
+
 for kind in object rules audit; do
 	files=()
 	for f in "$REG/$kind"/*; do
