@@ -6,6 +6,10 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=$TOP/build}" "${SYMFENCE:=$BUILD/symfence}"
 export TOP BUILD SYMFENCE FIXTURES="$BUILD/fixtures"
+# Under SANITIZE=..., any sanitizer report ends the process with an error, so
+# every test fails on one, not only those that look for reports.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:abort_on_error=1}
 
 passed=0 failed=0 skipped=0
 
