@@ -527,6 +527,8 @@ static void parse_text(struct loader *ld, struct rfile *f, const char *text, siz
 	}
 }
 
+#define SF_RULES_MAX (16u << 20)
+
 static int read_all(int fd, char **data, size_t *len)
 {
 	size_t cap = 4096, n = 0;
@@ -555,6 +557,10 @@ static int read_all(int fd, char **data, size_t *len)
 		if (!r)
 			break;
 		n += (size_t)r;
+		if (n > SF_RULES_MAX) { /* /dev/zero or a runaway pipe, not rules */
+			free(buf);
+			return -EFBIG;
+		}
 	}
 	*data = buf;
 	*len = n;
@@ -598,6 +604,7 @@ static void parse_file(struct loader *ld, const char *name, struct rfile *includ
 	char *text = NULL;
 	struct stat st;
 	size_t i, len = 0;
+	const char *why = NULL;
 	int fd, err;
 
 	fd = open(name, O_RDONLY | O_CLOEXEC);
@@ -612,7 +619,13 @@ static void parse_file(struct loader *ld, const char *name, struct rfile *includ
 			report_cycle(ld, includer, at, pol->files[i]);
 		goto out;
 	}
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		why = "not a file or a pipe";
+		goto unreadable;
+	}
 	err = S_ISDIR(st.st_mode) ? EISDIR : -read_all(fd, &text, &len);
+	if (err == EFBIG)
+		why = "larger than 16 MiB, not a rules file";
 	if (err == ENOMEM)
 		goto nomem;
 	if (err)
@@ -639,11 +652,12 @@ static void parse_file(struct loader *ld, const char *name, struct rfile *includ
 	goto out;
 
 unreadable:
+	if (!why)
+		why = strerror(err);
 	if (includer)
-		lerror(ld, includer, at->line, at->col, "cannot include '%s': %s", name,
-		       strerror(err));
+		lerror(ld, includer, at->line, at->col, "cannot include '%s': %s", name, why);
 	else
-		symfence_error(ld->ctx, name, "cannot read rules file: %s", strerror(err));
+		symfence_error(ld->ctx, name, "cannot read rules file: %s", why);
 	goto out;
 nomem:
 	nomem(ld);

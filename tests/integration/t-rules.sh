@@ -208,3 +208,10 @@ expect_status 2 "show without a rules file" "$SYMFENCE" rules show
 echo "not an object" >bad.o
 expect_status 2 "show with an unreadable object" "$SYMFENCE" rules show good.rules bad.o
 expect_output "show with an unreadable object: names it" "$T/out" '^bad\.o: '
+
+# Devices are refused at once (include /dev/zero would read forever); a pipe is fine.
+printf 'include /dev/zero\n' >dev.rules
+expect_status 2 "include of a device" timeout 10 "$SYMFENCE" rules check dev.rules
+expect_output "include of a device: refused at its line" "$T/out" \
+	"^dev.rules:1:9: error: cannot include '/dev/zero': not a file or a pipe$"
+expect_status 0 "rules from a pipe" "$SYMFENCE" rules check <(printf 'library p\n    private x\n')
