@@ -123,7 +123,7 @@ size_t sf_findings_fold(struct sf_finding *v, size_t n)
 
 	if (!n)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_fold);
+	sf_sort(v, n, sizeof(*v), cmp_fold);
 	for (i = 1; i < n; i++) {
 		struct sf_finding *last = &v[out];
 
@@ -134,7 +134,7 @@ size_t sf_findings_fold(struct sf_finding *v, size_t n)
 			v[++out] = v[i];
 	}
 	out++;
-	qsort(v, out, sizeof(*v), cmp_reading);
+	sf_sort(v, out, sizeof(*v), cmp_reading);
 	return out;
 }
 
@@ -511,7 +511,7 @@ static struct sf_func *function_index(struct symfence_object *obj, size_t *n)
 					      bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2,
 					      name };
 	}
-	qsort(v, *n, sizeof(*v), cmp_func);
+	sf_sort(v, *n, sizeof(*v), cmp_func);
 	return v;
 }
 
@@ -1153,7 +1153,7 @@ int symfence_audit_load_baseline(struct symfence_ctx *ctx, struct symfence_audit
 	fclose(f);
 	if (err == -ENOMEM)
 		symfence_error(ctx, NULL, "out of memory");
-	qsort(a->baseline, a->nbaseline, sizeof(*a->baseline), cmp_baseline);
+	sf_sort(a->baseline, a->nbaseline, sizeof(*a->baseline), cmp_baseline);
 	/* A repeated entry is dropped: the first line stands for it. */
 	for (i = n = 0; i < a->nbaseline; i++) {
 		if (n && !strcmp(a->baseline[n - 1].object, a->baseline[i].object) &&
@@ -1277,7 +1277,7 @@ static int finish(struct symfence_audit *a)
 	for (i = 0; i < a->nbaseline; i++)
 		if (!a->baseline[i].hits)
 			stale_base[nstale_base++] = &a->baseline[i];
-	qsort(stale_base, nstale_base, sizeof(*stale_base), cmp_line);
+	sf_sort(stale_base, nstale_base, sizeof(*stale_base), cmp_line);
 	for (i = 0; i < nstale_base; i++)
 		if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_BASELINE, a->baseline_path,
 						     stale_base[i]->line, 0, stale_base[i]->object,

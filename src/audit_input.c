@@ -822,7 +822,7 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 	}
 	closedir(d);
 	if (!err)
-		qsort(names, n, sizeof(*names), cmp_names);
+		sf_sort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && !err; i++) {
 		char *path = join(dir, strlen(dir), names[i], strlen(names[i]));
 		struct stat st;

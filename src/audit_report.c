@@ -642,7 +642,7 @@ int symfence_audit_write_baseline(struct symfence_ctx *ctx, const struct symfenc
 			goto out;
 		n++;
 	}
-	qsort(lines, n, sizeof(*lines), cmp_line);
+	sf_sort(lines, n, sizeof(*lines), cmp_line);
 	out = open_memstream(&buf, &size);
 	if (!out)
 		goto out;

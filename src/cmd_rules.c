@@ -154,7 +154,8 @@ static int read_objects(struct symfence_ctx *ctx, struct shown *s)
 		obj = NULL;
 	}
 	if (s->nsyms)
-		qsort(s->syms, s->nsyms, sizeof(*s->syms), cmp_defsym);
+		if (s->nsyms > 1)
+			qsort(s->syms, s->nsyms, sizeof(*s->syms), cmp_defsym);
 	s->member = calloc(s->nobjects + 1, sizeof(*s->member));
 	s->names = calloc(s->nsyms + 1, sizeof(*s->names));
 	if (!s->member || !s->names)

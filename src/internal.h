@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <libelf.h>
 
 #include <symfence/diag.h>
@@ -46,6 +47,14 @@ static inline void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
 struct symfence_ctx;
 int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size,
 		unsigned int *mode);
+
+/* qsort() that accepts an empty (possibly NULL) array: qsort(NULL, 0, ...) is undefined. */
+static inline void sf_sort(void *base, size_t n, size_t size,
+			   int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 void *sf_xcalloc(size_t n, size_t size); /* calloc, NULL only for n * size overflow or OOM */
 char *sf_strdup(const char *s);

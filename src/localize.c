@@ -436,8 +436,8 @@ static void sf_warn_selected(struct symfence_ctx *ctx, const struct symfence_obj
 {
 	size_t c;
 
-	qsort(l->locals, l->nlocals, sizeof(*l->locals), sf_cmp_str);
-	qsort(l->kept, l->nkept, sizeof(*l->kept), sf_cmp_keyed);
+	sf_sort(l->locals, l->nlocals, sizeof(*l->locals), sf_cmp_str);
+	sf_sort(l->kept, l->nkept, sizeof(*l->kept), sf_cmp_keyed);
 	for (c = 0; c < l->ncands; c++) {
 		const struct sf_keyed *hit = NULL;
 		GElf_Sym sym;
@@ -623,7 +623,7 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 			plan->nkept++; /* SHN_ABS, SHN_COMMON: defined, stays global */
 		}
 	}
-	qsort(scan.export_names, scan.nexport_names, sizeof(*scan.export_names), sf_cmp_str);
+	sf_sort(scan.export_names, scan.nexport_names, sizeof(*scan.export_names), sf_cmp_str);
 
 	for (c = 0; c < l.ncands; c++) {
 		GElf_Sym sym;
@@ -902,7 +902,7 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 	if (err)
 		goto nomem;
 
-	qsort(ps->p, ps->n, sizeof(*ps->p), sf_cmp_patch);
+	sf_sort(ps->p, ps->n, sizeof(*ps->p), sf_cmp_patch);
 	for (i = 1; i < ps->n; i++)
 		if (ps->p[i - 1].off + ps->p[i - 1].len > ps->p[i].off) {
 			size_t at = ps->p[i].off;

@@ -1238,7 +1238,7 @@ static int walk_starts(const struct patlist *pl, char ***starts, size_t *nstarts
 		if (!s[n++])
 			goto nomem;
 	}
-	qsort(s, n, sizeof(*s), cmp_str);
+	sf_sort(s, n, sizeof(*s), cmp_str);
 	/* Keep a directory only when it is not, and is not in, one kept before. */
 	for (i = 0, kept = 0; i < n; i++) {
 		for (j = 0; j < kept; j++) {
@@ -1316,7 +1316,7 @@ int symfence_library_expand_objects(struct symfence_ctx *ctx, const struct symfe
 	}
 	if (w.err)
 		goto out;
-	qsort(w.out, w.n, sizeof(*w.out), cmp_str);
+	sf_sort(w.out, w.n, sizeof(*w.out), cmp_str);
 	for (i = 0, j = 0; i < w.n; i++) {
 		if (j && !strcmp(w.out[i], w.out[j - 1]))
 			free(w.out[i]);
