@@ -4,6 +4,8 @@
 #   make            build build/libsymfence.a and build/symfence
 #   make check      unit suites (Check) and integration tests
 #                   (SANITIZE=address,undefined: everything under ASan and UBSan)
+#   make check-kernel  README.md's kernel-tree instructions in Linux 6.1 and 6.12
+#                   (x86_64, ARM), built and booted under qemu (KERNELS=6.1:x86_64 ...)
 #   make demo       seal the sample IOMMU DMA library and reject a cheating driver
 #   make install    PREFIX, DESTDIR, MANDIR honoured
 #   make fuzz       libFuzzer harnesses for FUZZ_SECONDS each (clang)
@@ -93,6 +95,9 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 check: $(BIN) $(TEST_BIN)
 	$(Q)BUILD=$(abspath $(BUILD)) SYMFENCE=$(abspath $(BIN)) bash tests/run-tests.sh
 
+check-kernel: $(BIN)
+	$(Q)SYMFENCE=$(abspath $(BIN)) bash tests/kernel/check-kernel.sh $(KERNELS)
+
 demo: $(BIN)
 	$(Q)$(MAKE) --no-print-directory -C samples/iommu-dma demo SYMFENCE=$(abspath $(BIN))
 
@@ -116,6 +121,6 @@ clean:
 # make fuzz FUZZ_SECONDS=N: the libFuzzer harnesses (tests/fuzz/, docs/hardening.md)
 include tests/fuzz/fuzz.mk
 
-.PHONY: all check demo bench install clean format-check
+.PHONY: all check check-kernel demo bench install clean format-check
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
