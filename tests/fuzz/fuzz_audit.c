@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness: the audit's inputs.
  *
- * Always: the input layer of src/audit_input.c on the bytes in memory. An ar
+ * Always: the input layer (src/archive.c, src/audit_input.c) on the bytes in memory. An ar
  * archive (regular or thin) is walked and each inline member is opened as an
  * object; an xz/zstd/gzip stream is decompressed (with a small bomb limit)
  * and the result is treated the same way (one level deep); anything else is
