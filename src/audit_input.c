@@ -518,7 +518,6 @@ static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, 
 struct ar_walk {
 	struct symfence_audit *a;
 	const char *path; /* the archive */
-	const bool *thin;
 	int depth;
 };
 
@@ -526,22 +525,18 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 {
 	struct ar_walk *w = arg;
 	struct symfence_audit *a = w->a;
-	char *name, *file = NULL, *display = NULL;
+	const char *name = m->name;
+	char *file = NULL, *display = NULL;
 	struct sf_unit *u;
 	struct stat st;
 	int err = -ENOMEM;
 
-	name = strndup(m->name, m->namelen);
-	if (!name)
+	if (asprintf(&display, "%s(%s)", w->path, name) < 0)
 		return -ENOMEM;
-	if (asprintf(&display, "%s(%s)", w->path, name) < 0) {
-		display = NULL;
-		goto out;
-	}
-	file = join(dir_of(w->path), dir_len(w->path), name, strlen(name));
+	file = join(dir_of(w->path), dir_len(w->path), name, m->namelen);
 	if (!file)
 		goto out;
-	if (*w->thin) {
+	if (m->thin) {
 		if (m->nested || ends_with(name, ".a")) {
 			/* An archive in a thin archive: its members, once however often named. */
 			if (w->depth >= MAX_NESTING) {
@@ -579,7 +574,6 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 	display = NULL;
 	err = u->file ? 0 : -ENOMEM;
 out:
-	free(name);
 	free(file);
 	free(display);
 	return err;
@@ -590,15 +584,14 @@ static int add_archive(struct symfence_audit *a, const char *path, int depth)
 	struct sf_log log = { 0 };
 	struct symfence_ctx uctx;
 	const unsigned char *p;
-	bool thin = false;
-	struct ar_walk w = { a, path, &thin, depth };
+	struct ar_walk w = { a, path, depth };
 	size_t size;
 	int err;
 
 	symfence_ctx_init(&uctx, sf_log_append, &log);
 	if (sf_map_file(&uctx, path, &p, &size, NULL))
 		return log_unit(a, &log);
-	err = sf_ar_parse(&uctx, path, p, size, &thin, ar_member, &w);
+	err = sf_ar_walk(&uctx, path, p, size, ar_member, &w);
 	munmap((void *)p, size);
 	if (err == -ENOMEM) {
 		sf_log_free(&log);
