@@ -30,12 +30,13 @@
  * archive's members have no data and are not padded. A thin archive keeps its
  * symbol and name tables inline; its members are files named relative to it.
  *
- * Where bfd reads more than this, we refuse rather than guess: a table index
- * or a nested offset that is not a number (bfd's strtol() gives 0), a long
- * name without a name table, an empty name, and a header cut short at the end
- * of the file (bfd stops there quietly; we say the archive is truncated, so
- * that no member goes unaudited unnoticed). The symbol and name tables are
- * recognised wherever they are, not only first.
+ * Where bfd reads more than this, we refuse rather than guess: a number that
+ * is negative, or none at all where a table index or a nested offset should
+ * be (bfd's strtol() gives 0), a long name without a name table, an empty
+ * name, and a header cut short at the end of the file (bfd stops there
+ * quietly; we say the archive is truncated, so that no member goes unaudited
+ * unnoticed). The symbol and name tables are recognised wherever they are,
+ * not only first.
  */
 #include <string.h>
 
