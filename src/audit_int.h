@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The audit's own layout, shared by audit.c (scanning), audit_input.c
- * (inputs: archives, directories, lists, decompression) and audit_report.c
+ * (inputs: directories, lists, archives' members, decompression) and audit_report.c
  * (output formats, baseline files), and by their unit tests.
  */
 #ifndef SYMFENCE_AUDIT_INT_H
@@ -14,6 +14,7 @@
 
 #include <symfence/audit.h>
 
+#include "archive.h"
 #include "pattern.h"
 
 /* A diagnostic kept for later: workers never report directly. */
@@ -137,27 +138,6 @@ const char *sf_compression_name(enum sf_compression c);
 int sf_decompress(struct symfence_ctx *ctx, const char *name, enum sf_compression c,
 		  const unsigned char *in, size_t size, size_t max, unsigned char **out,
 		  size_t *outsize);
-
-/* One member of an ar archive, as sf_ar_parse() hands it over. */
-struct sf_ar_member {
-	const char *name; /* long names resolved; not NUL-terminated */
-	size_t namelen;
-	uint64_t header; /* offset of its header in the archive */
-	uint64_t offset; /* of its data (regular archives) */
-	uint64_t size;
-	bool nested; /* thin: a member of the archive 'name', header at nested_at */
-	uint64_t nested_at;
-};
-
-/*
- * Walks the members of the archive image (regular or thin; GNU and BSD long
- * names; symbol tables skipped). *thin tells which. fn's nonzero return stops
- * the walk and is returned. A corrupt archive is reported and gives -EINVAL.
- */
-int sf_ar_parse(struct symfence_ctx *ctx, const char *name, const unsigned char *p, size_t size,
-		bool *thin, int (*fn)(void *arg, const struct sf_ar_member *m), void *arg);
-
-bool sf_is_archive(const unsigned char *p, size_t size);
 
 /*
  * The module name of a .ko[.xz|.zst|.gz] path as the kernel spells it ('-'

@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness: the audit's inputs.
  *
- * Always: the input layer of src/audit_input.c on the bytes in memory. An ar
+ * Always: the input layer (src/archive.c, src/audit_input.c) on the bytes in memory. An ar
  * archive (regular or thin) is walked and each inline member is opened as an
  * object; an xz/zstd/gzip stream is decompressed (with a small bomb limit)
  * and the result is treated the same way (one level deep); anything else is
@@ -83,7 +83,6 @@ static void open_object(const unsigned char *p, size_t size)
 struct walk {
 	const unsigned char *p;
 	size_t size;
-	bool thin;
 	int depth;
 	unsigned int members;
 };
@@ -95,13 +94,14 @@ static int member(void *arg, const struct sf_ar_member *m)
 	size_t n;
 
 	fuzz_assert(m->namelen > 0, "member with an empty name");
+	fuzz_assert(strlen(m->name) == m->namelen, "member name not NUL-terminated at its length");
 	fuzz_assert(m->header + 60 <= w->size, "member header 0x%llx past the end",
 		    (unsigned long long)m->header);
 	n = m->namelen < sizeof(name) - 1 ? m->namelen : sizeof(name) - 1;
 	memcpy(name, m->name, n);	/* the name must be readable (inside the buffer) */
 	name[n] = '\0';
 	sf_module_name(name, name, sizeof(name));
-	if (w->thin)
+	if (m->thin)
 		return 0;	/* the data lives in another file */
 	fuzz_assert(m->offset <= w->size && m->size <= w->size - m->offset,
 		    "member [0x%llx, +0x%llx) outside the %zu-byte archive",
@@ -129,7 +129,7 @@ static void take(const unsigned char *p, size_t size, int depth)
 		if (p[2] == 't' && memmem(p, size, "#1/", 3) && fuzz_ignored("thinbsd"))
 			return;
 
-		err = sf_ar_parse(&ctx, NAME, p, size, &w.thin, member, &w);
+		err = sf_ar_walk(&ctx, NAME, p, size, member, &w);
 		if (err < 0)
 			fuzz_assert(diags.errors > 0, "archive refused (%d) without an error", err);
 		return;
