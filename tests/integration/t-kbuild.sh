@@ -252,7 +252,8 @@ verdict "built-in: private symbols local"
 # runs it before modpost) on a thin vmlinux.a of built-in objects.
 ta() {
 	(cd "$M" && make -f "$TOP/kbuild/Makefile.symfence" srctree="$KDIR" quiet=quiet_ Q=@ \
-		KBUILD_BUILTIN=1 KBUILD_MODULES= SYMFENCE="$SYMFENCE" SYMFENCE_RULES="$RULES") \
+		KBUILD_BUILTIN=1 KBUILD_MODULES= SYMFENCE="$SYMFENCE" SYMFENCE_RULES="$RULES" \
+		VERSION=6 PATCHLEVEL=1 "${@:2}") \
 		>"$T/$1" 2>&1
 	rc=$?
 }
@@ -271,3 +272,19 @@ verdict "top-level audit: passes without the cheater" top2
 ta top3
 [ $rc -eq 0 ] && [ ! -s "$T/top3" ]
 verdict "top-level audit: nothing to do the second time" top3
+
+# 8. A kbuild symfence was not tested with: the build stops, before it
+# builds anything without the seal (the top-level audit too).
+kb gate SFDEMO_CAM=n PATCHLEVEL=99 modules
+[ $rc -ne 0 ]
+verdict "an untested kbuild (6.99) stops the build" gate
+expect_output "... saying which kbuilds are tested and what to do" gate \
+	'symfence: the kbuild of Linux 6\.99 is not one symfence was tested with \(6\.1 6\.12\): check the seal by hand, then build with SYMFENCE_KBUILD_UNTESTED=1'
+! grep -q '^  SEAL' "$T/gate"
+verdict "... and seals nothing" gate
+ta top4 PATCHLEVEL=99
+[ $rc -ne 0 ] && grep -q 'symfence: the kbuild of Linux 6\.99 is not one' "$T/top4"
+verdict "the top-level audit stops on an untested kbuild too" top4
+ta top5 PATCHLEVEL=99 SYMFENCE_KBUILD_UNTESTED=1
+[ $rc -eq 0 ]
+verdict "SYMFENCE_KBUILD_UNTESTED=1 lets it run" top5
