@@ -495,7 +495,7 @@ static struct sf_func *function_index(struct symfence_object *obj, size_t *n)
 		GElf_Sym s;
 		Elf32_Word shndx;
 		const char *name;
-		int type, bind;
+		int type, bind, rank;
 
 		if (symfence_object_sym(obj, i, &s, &shndx, &name))
 			continue;
@@ -504,12 +504,12 @@ static struct sf_func *function_index(struct symfence_object *obj, size_t *n)
 		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || !s.st_size || !*name ||
 		    !symfence_sym_in_section(&s))
 			continue;
-		v[(*n)++] = (struct sf_func){ shndx,
-					      i,
-					      s.st_value,
-					      s.st_size,
-					      bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2,
-					      name };
+		/* Globals first; init_module and cleanup_module last (see covering()). */
+		if (symfence_module_entry_point(name))
+			rank = 3;
+		else
+			rank = bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
+		v[(*n)++] = (struct sf_func){ shndx, i, s.st_value, s.st_size, rank, name };
 	}
 	sf_sort(v, *n, sizeof(*v), cmp_func);
 	return v;
@@ -530,7 +530,11 @@ static const struct sf_func *covering(const struct sf_func *v, size_t n, size_t 
 	}
 	if (!lo || v[lo - 1].shndx != shndx)
 		return NULL;
-	/* Aliases share an address: the best ranked one that covers off. */
+	/*
+	 * Aliases share an address: the best ranked one that covers off. A
+	 * module's init_module and cleanup_module are aliases module_init()
+	 * and module_exit() make of the driver's own function: that one is named.
+	 */
 	for (k = lo - 1; k > 0 && v[k - 1].shndx == shndx && v[k - 1].value == v[lo - 1].value; k--)
 		;
 	for (; k < lo; k++)
