@@ -49,6 +49,20 @@ expect_output "text input: message" "$T/out" "^$T/source.c: error: not an ELF fi
 ar rc "$T/lib.a" "$lib" 2>/dev/null
 expect_status 2 "archive input" "$SYMFENCE" localize -s lib_helper "$T/lib.a" -o "$T/u.o"
 expect_output "archive input: message" "$T/out" "^$T/lib.a: error: an ar archive, not an object"
+# Cut short, as a truncated copy of a .ko is: inside the section header table
+# (readelf, the oracle, cannot read the section headers either), and inside the ELF header.
+shoff=$(readelf -hW "$lib" | awk '/Start of section headers/ { print $5 }')
+head -c $((shoff + 10)) "$lib" >"$T/cut.ko"
+readelf -SW "$T/cut.ko" >"$T/cut.readelf" 2>&1
+expect_output "truncated .ko: readelf cannot read its section headers either" "$T/cut.readelf" \
+	'extends past end of file for section headers'
+expect_status 2 "truncated .ko" "$SYMFENCE" localize -s lib_helper "$T/cut.ko" -o "$T/u.o"
+expect_output "truncated .ko: the section header table lies outside the file" "$T/out" \
+	"^$T/cut.ko: error: the section header table lies outside the file \(offset 0x[0-9a-f]+, [0-9]+ entries of 64 bytes, file size 0x[0-9a-f]+\)\$"
+head -c 40 "$lib" >"$T/cut.o"
+expect_status 2 "truncated ELF header" "$SYMFENCE" localize -s lib_helper "$T/cut.o" -o "$T/u.o"
+expect_output "truncated ELF header: message" "$T/out" \
+	"^$T/cut.o: error: the ELF header is truncated: the file has 40 bytes, an ELF64 header 64\$"
 check "input errors write nothing" test ! -e "$T/u.o"
 
 # Symbols files.
