@@ -28,6 +28,9 @@
 #ifndef SHT_LLVM_ADDRSIG
 #define SHT_LLVM_ADDRSIG 0x6fff4c03
 #endif
+#ifndef SHT_CREL
+#define SHT_CREL 0x40000014
+#endif
 #ifndef SHN_LIVEPATCH
 #define SHN_LIVEPATCH 0xff20
 #endif
@@ -244,10 +247,17 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			break;
 		case SHT_STRTAB: /* a string table that happens to link back; no indices */
 			continue;
+		case SHT_NOBITS: /* a separate debug file's emptied relocations: no indices */
+			continue;
+		case SHT_CREL:
+			return sf_malformed(
+				ctx, obj->name,
+				"section '%s' is SHT_CREL (compact relocations), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written",
+				secname);
 		default:
 			return sf_malformed(
 				ctx, obj->name,
-				"section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written",
+				"section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know; nothing written",
 				secname, sh->sh_type);
 		}
 		if (sh->sh_type == SHT_SYMTAB_SHNDX)

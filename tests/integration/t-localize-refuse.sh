@@ -149,10 +149,15 @@ if need "library" "$x/lib.o"; then
 	expect_output "CREL fixture: .rela.text has type 0x40000014" "$T/crel.sec" \
 		'\] \.rela\.text +(40000014|LOUSER\+0x14|CREL)'
 	refused "SHT_CREL" 2 \
-		"^$T/crel.o: error: section '\.rela\.text' \(type 0x40000014\) refers to the symbol table in a way symfence does not know \(SHT_CREL\?\); nothing written\$" \
+		"^$T/crel.o: error: section '\.rela\.text' is SHT_CREL \(compact relocations\), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written\$" \
 		-s lib_helper "$T/crel.o" -o "$R"
-	refused_in_place "SHT_CREL" 2 "refers to the symbol table in a way symfence does not know" \
-		"$T/crel.o" -s lib_helper
+	refused_in_place "SHT_CREL" 2 "is SHT_CREL \(compact relocations\)" "$T/crel.o" -s lib_helper
+	# Another type: said as it is, with no guess.
+	cp "$lib" "$T/odd.o"
+	elfpatch shtype "$T/odd.o" .rela.text 0x6ffffff0
+	refused "unknown type linked to .symtab" 2 \
+		"^$T/odd.o: error: section '\.rela\.text' \(type 0x6ffffff0\) refers to the symbol table in a way symfence does not know; nothing written\$" \
+		-s lib_helper "$T/odd.o" -o "$R"
 
 	# Two relocation sections made to share their bytes: both would be patched.
 	cp "$lib" "$T/overlap.o"

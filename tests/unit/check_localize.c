@@ -745,7 +745,29 @@ START_TEST(test_refuse_unknown_linked_section)
 	tb_section(t, ".crel.text", SHT_CREL, SHF_INFO_LINK, TB_SYMTAB, SEC_TEXT, 1, NULL, 4);
 	expect_invalid(
 		t,
-		"t.o: error: section '.crel.text' (type 0x40000014) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written");
+		"t.o: error: section '.crel.text' is SHT_CREL (compact relocations), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written");
+	setup();
+	t = base(&variants[_i]);
+	tb_section(t, ".odd", 0x6ffffff0, 0, TB_SYMTAB, 0, 1, NULL, 4);
+	expect_invalid(
+		t,
+		"t.o: error: section '.odd' (type 0x6ffffff0) refers to the symbol table in a way symfence does not know; nothing written");
+}
+END_TEST
+
+START_TEST(test_nobits_linked_to_symtab_is_fine)
+{
+	/* a separate debug file (eu-strip -f): relocation sections emptied to SHT_NOBITS */
+	static const char *const names[] = { "bar", "var" };
+	struct run r = { .t = base(&variants[_i]) };
+
+	tb_section(r.t, ".rela.text.gone", SHT_NOBITS, SHF_INFO_LINK, TB_SYMTAB, SEC_TEXT, 24, NULL,
+		   48);
+	plan_names(&r, names, 2, false, false);
+	ck_assert_int_eq(r.err, 0);
+	apply(&r);
+	check_rewrite(&r, names, 2);
+	done(&r);
 }
 END_TEST
 
@@ -1483,6 +1505,7 @@ Suite *suite_localize(void)
 	tcase_add_loop_test(tc, test_refuse_lto, 0, 5 * nv);
 	tcase_add_loop_test(tc, test_refuse_unknown_linked_section, 0, nv);
 	tcase_add_loop_test(tc, test_strtab_linked_to_symtab_is_fine, 0, nv);
+	tcase_add_loop_test(tc, test_nobits_linked_to_symtab_is_fine, 0, nv);
 	tcase_add_loop_test(tc, test_broken_tables, 0, (int)ARRAY_LEN(broken) * nv);
 	tcase_add_loop_test(tc, test_broken_groups, 0, (int)ARRAY_LEN(broken_groups) * nv);
 	tcase_add_loop_test(tc, test_addrsig_grows, 0, nv);
