@@ -60,7 +60,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	bool in_place = false, allow_missing = false, by_names = false;
 	struct symfence_localize_opts opts = { 0 };
 	char *target = NULL;
-
+	size_t *hits = NULL;
 	int c, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
@@ -155,14 +155,23 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	opts.select = symfence_selection_match;
 	opts.select_arg = sel;
 	opts.nselectors = symfence_selection_count(sel);
-	err = symfence_localize_plan(ctx, obj, &opts, &plan);
-	if (err) {
-		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
+	hits = calloc(opts.nselectors + 1, sizeof(*hits));
+	if (!hits) {
+		symfence_error(ctx, NULL, "out of memory");
 		goto out;
 	}
-	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj, input,
+	opts.hits = hits;
+	err = symfence_localize_plan(ctx, obj, &opts, &plan);
+	if (err && err != -EPERM)
+		goto out;
+	/* Every problem of the request: the refusals, then the names that matched nothing. */
+	if (symfence_selection_report_unmatched(ctx, sel, hits, obj, input,
 						allow_missing && by_names))
 		goto out;
+	if (err) {
+		status = SYMFENCE_EXIT_POLICY;
+		goto out;
+	}
 
 	if (in_place) {
 		target = realpath(input, NULL);
@@ -178,6 +187,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
 	status = SYMFENCE_EXIT_OK;
 out:
+	free(hits);
 	free(target);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);

@@ -259,7 +259,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	const char **rules = NULL, *library = NULL, *output = NULL, *root = NULL, *ld_opt = NULL;
 	char **objs = NULL, **ldv = NULL, **ld_args = NULL, *tmp_out = NULL, *rsp = NULL;
 	char *outcopy = NULL;
-	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i;
+	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i, *hits = NULL;
 	bool quiet = false;
 	int c, fd, err, status = SYMFENCE_EXIT_FAILURE;
 
@@ -379,14 +379,22 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	opts.select = symfence_selection_match;
 	opts.select_arg = sel;
 	opts.nselectors = symfence_selection_count(sel);
-	err = symfence_localize_plan(ctx, obj, &opts, &plan);
-	if (err) {
-		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
+	hits = calloc(opts.nselectors + 1, sizeof(*hits));
+	if (!hits) {
+		symfence_error(ctx, NULL, "out of memory");
 		goto out;
 	}
-	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj,
-						"the linked library", false))
+	opts.hits = hits;
+	err = symfence_localize_plan(ctx, obj, &opts, &plan);
+	if (err && err != -EPERM)
 		goto out;
+	/* Every problem of the request: the refusals, then the patterns that matched nothing. */
+	if (symfence_selection_report_unmatched(ctx, sel, hits, obj, "the linked library", false))
+		goto out;
+	if (err) {
+		status = SYMFENCE_EXIT_POLICY;
+		goto out;
+	}
 	if (symfence_plan_write(ctx, plan, output, symfence_object_mode(obj)))
 		goto out;
 	if (ctx->verbose)
@@ -398,6 +406,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		       symfence_plan_count(plan) == 1 ? "" : "s", symfence_plan_kept(plan));
 	status = SYMFENCE_EXIT_OK;
 out:
+	free(hits);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);
 	if (tmp_out)

@@ -737,6 +737,8 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		}
 	}
 	sf_sort(scan.export_names, scan.nexport_names, sizeof(*scan.export_names), sf_cmp_str);
+	if (opts->hits && opts->nselectors)
+		memcpy(opts->hits, plan->hits, opts->nselectors * sizeof(*opts->hits));
 
 	for (c = 0; c < l.ncands; c++) {
 		GElf_Sym sym;

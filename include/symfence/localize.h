@@ -28,6 +28,7 @@ struct symfence_localize_opts {
 	symfence_select_fn select;
 	void *select_arg;
 	size_t nselectors;    /* ids are < nselectors; hits[] in the plan has this size */
+	size_t *hits;	      /* optional [nselectors]: the plan's hits, also when it is refused */
 	bool strip_signature; /* drop an appended module signature instead of refusing */
 	bool verify;	      /* re-read the result and check every relocation (seal) */
 };
@@ -43,9 +44,10 @@ bool symfence_module_entry_point(const char *name);
 
 /*
  * Validates obj and plans the rewrite. Every symbol that cannot be localized
- * safely is reported (not only the first); then -EPERM is returned. A
- * malformed object gives -EINVAL. Warnings (weak, aliases, local collisions)
- * are reported and do not fail.
+ * safely is reported (not only the first); then -EPERM is returned, with
+ * opts->hits filled (so that the caller can report the requests that matched
+ * nothing too). A malformed object gives -EINVAL. Warnings (weak, aliases,
+ * local collisions) are reported and do not fail.
  */
 int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj,
 			   const struct symfence_localize_opts *opts, struct symfence_plan **out);

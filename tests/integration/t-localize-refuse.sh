@@ -33,8 +33,16 @@ if need "features" "$x/features.o"; then
 		-s hidden_fn -s undefined_fn -s common_var "$f" -o "$R"
 	expect_output "two refusals: the other one too" "$T/out" "cannot localize 'undefined_fn'"
 	check "two refusals: two error lines" test "$(grep -c ': error: ' "$T/out")" = 2
-	refused "refusal and missing name" 1 "cannot localize 'common_var'" \
-		-s common_var -s no_such_symbol "$f" -o "$R"
+	# Every problem of the request, of every kind: the refusal and the absent name
+	# (exit 2: the request itself is wrong, as in audit 2 wins over 1).
+	refused "refusal and missing name" 2 "^$f: error: cannot localize 'common_var'" \
+		-s no_such_symbol -s common_var "$f" -o "$R"
+	expect_output "refusal and missing name: the missing name too" "$T/out" \
+		"^$f: error: symbol 'no_such_symbol' is not in this object \(--allow-missing ignores this\)\$"
+	refused "refusal and missing name, --allow-missing" 1 "cannot localize 'common_var'" \
+		--allow-missing -s no_such_symbol -s common_var "$f" -o "$R"
+	expect_output "refusal and missing name, --allow-missing: a warning for the name" \
+		"$T/out" "^$f: warning: symbol 'no_such_symbol' is not in this object\$"
 	# --allow-missing does not allow an unsafe symbol
 	refused "--allow-missing does not excuse a refusal" 1 "cannot localize 'undefined_fn'" \
 		--allow-missing -s undefined_fn "$f" -o "$R"

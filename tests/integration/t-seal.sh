@@ -152,6 +152,12 @@ expect_status 2 "stale pattern: exit 2" $SYMFENCE seal -r stale.rules -o keep.o
 expect_output "stale pattern: file:line:col message" out \
 	"^stale.rules:3:26: error: private pattern 'lib_gone_\\*' of library 'testlib' matches no symbol in the linked library$"
 [ "$(cat keep.o)" = previous ] && ok "stale pattern: output untouched" || fail "stale pattern: output changed"
+# A stale pattern and a symbol that cannot be localized: both are reported.
+printf 'library c\n    objects common.o\n    private lib_common_* lib_gone_*\n' > both.rules
+expect_status 2 "stale pattern and a refusal: exit 2" $SYMFENCE seal -r both.rules -o keep.o common.o
+expect_output "stale pattern and a refusal: the refusal" out "cannot localize 'lib_common_var': it is SHN_COMMON"
+expect_output "stale pattern and a refusal: the stale pattern" out \
+	"^both.rules:3:26: error: private pattern 'lib_gone_\\*' of library 'c' matches no symbol in the linked library$"
 
 # public: everything the library defines that is not public becomes private.
 printf 'library testlib\n    objects lib/*.o\n    public lib_api lib_api2\n' > public.rules

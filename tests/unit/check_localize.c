@@ -531,6 +531,33 @@ START_TEST(test_refuse_special_indices)
 }
 END_TEST
 
+START_TEST(test_hits_when_refused)
+{
+	/* a refused plan still says which requests matched: "nope" did not */
+	static const char *const names[] = { "ext", "nope", "bar" };
+	struct symfence_localize_opts opts = { 0 };
+	struct symfence_object *obj = NULL;
+	struct symfence_plan *plan = (void *)1;
+	struct tb *t = base(&variants[_i]);
+	struct names sel = { .names = names, .n = 3 };
+	size_t hits[3] = { 7, 7, 7 };
+
+	tb_finish(t);
+	ck_assert_int_eq(symfence_object_open_mem(&ctx, "t.o", t->img, t->size, false, &obj), 0);
+	opts.select = select_names;
+	opts.select_arg = &sel;
+	opts.nselectors = 3;
+	opts.hits = hits;
+	ck_assert_int_eq(symfence_localize_plan(&ctx, obj, &opts, &plan), -EPERM);
+	ck_assert_ptr_null(plan);
+	ck_assert_uint_eq(hits[0], 1);
+	ck_assert_uint_eq(hits[1], 0);
+	ck_assert_uint_eq(hits[2], 1);
+	symfence_object_free(obj);
+	tb_free(t);
+}
+END_TEST
+
 START_TEST(test_refuse_unique_and_odd_bindings)
 {
 	struct tb *t = base(&variants[_i]);
@@ -1493,6 +1520,7 @@ Suite *suite_localize(void)
 	tcase_add_loop_test(tc, test_refuse_special_indices, 0,
 			    (int)ARRAY_LEN(special_indices) * nv);
 	tcase_add_loop_test(tc, test_refuse_unique_and_odd_bindings, 0, nv);
+	tcase_add_loop_test(tc, test_hits_when_refused, 0, nv);
 	tcase_add_loop_test(tc, test_refuse_comdat, 0, nv);
 	tcase_add_loop_test(tc, test_plain_group_signature, 0, nv);
 	tcase_add_loop_test(tc, test_group_signature_kept_moves, 0, nv);
