@@ -95,12 +95,51 @@ int symfence_selection_add_name(struct symfence_selection *sel, const char *name
 	return sf_add_name(sel, name, NULL, file, line);
 }
 
+static bool sf_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/*
+ * One line of a symbols file, as GNU objcopy reads it: what follows '#' is a
+ * comment, blanks around the name are dropped, and of several words only the
+ * first is the name (the rest is warned about: llvm-objcopy would take the
+ * whole line as one name). Returns the name (in line, NUL-terminated), or NULL.
+ */
+static char *sf_symbols_line(struct symfence_ctx *ctx, const char *path, unsigned int lineno,
+			     char *line)
+{
+	char *s = line, *e, *rest, *end;
+
+	e = strchr(s, '#');
+	if (e)
+		*e = '\0';
+	while (sf_blank(*s))
+		s++;
+	for (e = s; *e && !sf_blank(*e); e++)
+		;
+	for (rest = e; sf_blank(*rest); rest++)
+		;
+	if (*rest) {
+		for (end = rest + strlen(rest); sf_blank(end[-1]); end--)
+			;
+		*end = '\0';
+		symfence_report(
+			ctx, SYMFENCE_WARNING, path, lineno, (unsigned int)(rest - line) + 1, NULL,
+			"ignoring '%s' after the symbol name, as GNU objcopy does (llvm-objcopy takes the whole line as one name)",
+			rest);
+	}
+	*e = '\0';
+	return *s ? s : NULL;
+}
+
 int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_selection *sel,
 				const char *path)
 {
-	char *line = NULL, *copy, **files;
+	char *line = NULL, *copy, **files, *name;
 	size_t cap = 0;
 	unsigned int lineno = 0;
+	ssize_t len;
 	FILE *f;
 	int err = 0;
 
@@ -121,30 +160,29 @@ int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_select
 	}
 	sel->files = files;
 	sel->files[sel->nfiles++] = copy;
-	while (getline(&line, &cap, f) >= 0) {
-		char *s = line, *e;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		const char *nul = memchr(line, '\0', (size_t)len);
 
 		lineno++;
-		e = strchr(s, '#');
-		if (e)
-			*e = '\0';
-		s += strspn(s, " \t\r\n");
-		e = s + strcspn(s, " \t\r\n");
-		if (*e && e[strspn(e, " \t\r\n")]) {
+		if (nul) { /* the two objcopys read it differently: refuse rather than guess */
 			symfence_report(ctx, SYMFENCE_ERROR, path, lineno,
-					(unsigned int)(e + strspn(e, " \t\r\n") - line) + 1, NULL,
-					"one symbol name per line expected");
+					(unsigned int)(nul - line) + 1, NULL,
+					"NUL byte in the symbols file (symbols files are text)");
 			err = -EINVAL;
 			continue;
 		}
-		*e = '\0';
-		if (!*s)
+		name = sf_symbols_line(ctx, path, lineno, line);
+		if (!name)
 			continue;
-		s = strdup(s);
-		if (!s || sf_add_name(sel, s, s, copy, lineno)) {
+		name = strdup(name);
+		if (!name || sf_add_name(sel, name, name, copy, lineno)) {
 			err = -ENOMEM;
 			break;
 		}
+	}
+	if (!err && ferror(f)) {
+		err = -EIO;
+		symfence_error(ctx, path, "cannot read: %s", strerror(errno));
 	}
 	free(line);
 	fclose(f);

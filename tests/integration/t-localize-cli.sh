@@ -68,10 +68,34 @@ check "input errors write nothing" test ! -e "$T/u.o"
 # Symbols files.
 expect_status 2 "missing symbols file" "$SYMFENCE" localize --symbols-file "$T/none.list" "$lib" -o "$T/u.o"
 expect_output "missing symbols file: message" "$T/out" "^$T/none.list: error: cannot open: No such file or directory\$"
-printf 'lib_helper\nlib_counter lib_table\n' >"$T/two.list"
-expect_status 2 "two names on one line" "$SYMFENCE" localize --symbols-file "$T/two.list" "$lib" -o "$T/u.o"
-expect_output "two names on one line: file:line:col message" "$T/out" \
-	"^$T/two.list:2:[0-9]+: error: one symbol name per line expected\$"
+# The files objcopy reads (the lines of llvm-objcopy's keep-global-symbols.test):
+# blanks around a name, '# comment' after it, blank and comment-only lines, CRLF,
+# and two words on a line, of which GNU objcopy takes the first and warns.
+printf '  lib_helper  \nlib_counter # lib_table\n  lib_hook lib_other  \n   \n# File with no symbols\n\n\tlib_table\t# tab\r\n' \
+	>"$T/gnu.list"
+expect_status 0 "symbols file as objcopy reads it" \
+	"$SYMFENCE" localize --symbols-file "$T/gnu.list" "$lib" -o "$T/gnu.o"
+expect_output "symbols file: two words on a line are warned about at file:line:col" "$T/out" \
+	"^$T/gnu.list:3:12: warning: ignoring 'lib_other' after the symbol name, as GNU objcopy does \(llvm-objcopy takes the whole line as one name\)\$"
+objcopy --localize-symbols="$T/gnu.list" "$lib" "$T/gnu-objcopy.o" 2>"$T/objcopy.err"
+expect_output "symbols file: GNU objcopy warns about the same line" "$T/objcopy.err" \
+	"gnu.list:3: Ignoring rubbish found on this line"
+check "symbols file: the same symbols as objcopy reading the same file" \
+	oracle same-syms "$T/gnu.o" "$T/gnu-objcopy.o"
+rewrite_ok "symbols file as objcopy reads it" "$lib" "$T/gnu.o" lib_helper lib_counter lib_hook lib_table
+grep -v lib_other "$T/gnu.list" >"$T/both.list"
+if have llvm-objcopy; then
+	"$SYMFENCE" localize --symbols-file "$T/both.list" "$lib" -o "$T/both.o" 2>/dev/null
+	llvm-objcopy --localize-symbols="$T/both.list" "$lib" "$T/both-llvm.o"
+	check "symbols file: the same symbols as llvm-objcopy reading the same file" \
+		oracle same-syms "$T/both.o" "$T/both-llvm.o"
+fi
+printf 'lib_helper\nlib_\0counter\nlib_table\nlib_\0hook\n' >"$T/nul.list"
+expect_status 2 "a NUL byte in a symbols file" \
+	"$SYMFENCE" localize --symbols-file "$T/nul.list" "$lib" -o "$T/u.o"
+expect_output "a NUL byte: an error at file:line:col" "$T/out" \
+	"^$T/nul.list:2:5: error: NUL byte in the symbols file \(symbols files are text\)\$"
+expect_output "a NUL byte: every line is read" "$T/out" "^$T/nul.list:4:5: error: NUL byte"
 check "symbols file errors write nothing" test ! -e "$T/u.o"
 printf '# objcopy format\r\n\r\n  lib_helper  \r\nlib_counter # trailing comment\n\tlib_table\n' >"$T/crlf.list"
 expect_status 0 "symbols file with CRLF, blanks and comments" \
