@@ -398,8 +398,16 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
 		goto out;
 	if (library && !symfence_policy_find(policy, library)) {
-		status = cli_usage_error(ctx, "rules show", "no library '%s' in these rules",
-					 library);
+		const char *hint = symfence_policy_suggest_library(policy, library);
+
+		if (hint)
+			status = cli_usage_error(
+				ctx, "rules show",
+				"no library '%s' in these rules (did you mean '%s'?)", library,
+				hint);
+		else
+			status = cli_usage_error(ctx, "rules show",
+						 "no library '%s' in these rules", library);
 		goto out;
 	}
 	if (read_objects(ctx, &s))

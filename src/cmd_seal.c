@@ -227,10 +227,19 @@ seal_pick_library(struct symfence_ctx *ctx, const struct symfence_policy *policy
 	size_t i, n = 0;
 
 	if (name) {
+		const char *hint;
+
 		lib = symfence_policy_find(policy, name);
-		if (!lib)
+		if (lib)
+			return lib;
+		hint = symfence_policy_suggest_library(policy, name);
+		if (hint)
+			symfence_error(ctx, NULL,
+				       "no library '%s' in the rules (did you mean '%s'?)", name,
+				       hint);
+		else
 			symfence_error(ctx, NULL, "no library '%s' in the rules", name);
-		return lib;
+		return NULL;
 	}
 	for (i = 0; i < symfence_policy_nlibs(policy); i++)
 		if (symfence_library_npatterns(symfence_policy_lib(policy, i),

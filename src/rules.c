@@ -303,21 +303,13 @@ static bool lex_line(struct loader *ld, struct rfile *f, const char *s, size_t n
 
 static const char *suggest_directive(const char *word)
 {
-	const char *best = NULL;
-	unsigned int d, bestd = 3;
-	size_t i, len = strlen(word);
+	struct sf_suggest sug;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(directives); i++) {
-		if (!strcasecmp(word, directives[i]) ||
-		    (len >= 3 && !strncmp(word, directives[i], len)))
-			return directives[i];
-		d = sf_edit_distance(word, directives[i], 2);
-		if (d < bestd && d * 3 <= len + 1) {
-			bestd = d;
-			best = directives[i];
-		}
-	}
-	return best;
+	sf_suggest_init(&sug, word, true);
+	for (i = 0; i < ARRAY_SIZE(directives); i++)
+		sf_suggest_offer(&sug, directives[i]);
+	return sug.best;
 }
 
 static int add_pattern(struct loader *ld, struct rfile *f, enum symfence_pattern_kind kind,
@@ -924,6 +916,17 @@ const struct symfence_library *symfence_policy_find(const struct symfence_policy
 	struct sf_hent *e = sf_htab_get(&pol->names, sf_hash(name, len, false), name, len);
 
 	return e ? pol->libs[e->val] : NULL;
+}
+
+const char *symfence_policy_suggest_library(const struct symfence_policy *pol, const char *name)
+{
+	struct sf_suggest sug;
+	size_t i;
+
+	sf_suggest_init(&sug, name, true);
+	for (i = 0; i < pol->nlibs; i++)
+		sf_suggest_offer(&sug, pol->libs[i]->name);
+	return sug.best;
 }
 
 const struct symfence_library *symfence_policy_owner(const struct symfence_policy *pol,

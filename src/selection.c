@@ -235,7 +235,14 @@ int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_sele
 		const struct symfence_library *lib = symfence_policy_find(policy, library);
 
 		if (!lib) {
-			symfence_error(ctx, NULL, "no library '%s' in the rules", library);
+			const char *hint = symfence_policy_suggest_library(policy, library);
+
+			if (hint)
+				symfence_error(ctx, NULL,
+					       "no library '%s' in the rules (did you mean '%s'?)",
+					       library, hint);
+			else
+				symfence_error(ctx, NULL, "no library '%s' in the rules", library);
 			return -ENOENT;
 		}
 		return symfence_selection_add_library(sel, lib);
@@ -300,6 +307,27 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 	return -1;
 }
 
+/* Suggestions cost a pass over the symbols each: only for the first few names. */
+#define SF_MAX_SUGGESTIONS 8
+
+/* The global or weak name of obj closest to name, for "did you mean", or NULL. */
+static const char *sf_suggest_symbol(const struct symfence_object *obj, const char *name)
+{
+	struct sf_suggest sug;
+	size_t i;
+
+	sf_suggest_init(&sug, name, false);
+	for (i = 1; obj && i < symfence_object_nsyms(obj) && sug.bestd; i++) {
+		GElf_Sym sym;
+		const char *n;
+
+		if (!symfence_object_sym(obj, i, &sym, NULL, &n) && *n &&
+		    GELF_ST_BIND(sym.st_info) != STB_LOCAL)
+			sf_suggest_offer(&sug, n);
+	}
+	return sug.best;
+}
+
 /* Is name the name of a local symbol of obj? (Only asked about names that matched nothing.) */
 static bool sf_local_named(const struct symfence_object *obj, const char *name)
 {
@@ -322,22 +350,34 @@ int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 					bool allow_missing)
 {
 	enum symfence_severity sev = allow_missing ? SYMFENCE_WARNING : SYMFENCE_ERROR;
-	size_t i, j;
+	size_t i, j, nsuggested = 0;
 	int err = 0;
 
 	for (i = 0; i < sel->nnames; i++) {
 		const struct sf_name *n = &sel->names[i];
-		const char *what;
+		const char *what, *hint = NULL;
+		char mean[256] = "";
 
 		if (hits[n->id])
 			continue;
-		what = sf_local_named(obj, n->name) ? "is already local in" : "is not in";
+		if (sf_local_named(obj, n->name)) {
+			what = "is already local in";
+		} else {
+			what = "is not in";
+			/* errors only: --allow-missing runs may miss many names on purpose */
+			if (!allow_missing && nsuggested < SF_MAX_SUGGESTIONS) {
+				nsuggested++;
+				hint = sf_suggest_symbol(obj, n->name);
+			}
+		}
+		if (hint)
+			snprintf(mean, sizeof(mean), " (did you mean '%s'?)", hint);
 		if (n->file)
-			symfence_report(ctx, sev, n->file, n->line, 1, NULL, "symbol '%s' %s %s",
-					n->name, what, object);
+			symfence_report(ctx, sev, n->file, n->line, 1, NULL, "symbol '%s' %s %s%s",
+					n->name, what, object, mean);
 		else
 			symfence_report(ctx, sev, object, 0, 0, NULL,
-					"symbol '%s' %s this object%s", n->name, what,
+					"symbol '%s' %s this object%s%s", n->name, what, mean,
 					allow_missing ? "" : " (--allow-missing ignores this)");
 		if (!allow_missing)
 			err = -ENOENT;

@@ -140,6 +140,22 @@ expect_output "-r: ... message" "$T/out" "^$lib: error: belongs to no library of
 expect_status 2 "-r: -l names no library" \
 	"$SYMFENCE" localize -r "$T/other.rules" -l nope "$lib" -o "$T/r4.o"
 expect_output "-r: ... message" "$T/out" "^symfence: error: no library 'nope' in the rules\$"
+expect_status 2 "-r: -l misspelled" "$SYMFENCE" localize -r "$T/pub.rules" -l mylbi "$lib" -o "$T/r4.o"
+expect_output "-r: -l misspelled: did you mean" "$T/out" \
+	"^symfence: error: no library 'mylbi' in the rules \(did you mean 'mylib'\?\)\$"
+
+# Misspelled names: the nearest global of the object is suggested.
+expect_status 2 "-s misspelled" "$SYMFENCE" localize -s lib_helpr -s LIB_TABLE -s zzz_none "$lib" -o "$T/r4.o"
+expect_output "-s misspelled: did you mean" "$T/out" \
+	"^$lib: error: symbol 'lib_helpr' is not in this object \(did you mean 'lib_helper'\?\) \(--allow-missing ignores this\)\$"
+expect_output "-s misspelled: case" "$T/out" "symbol 'LIB_TABLE' is not in this object \(did you mean 'lib_table'\?\)"
+expect_output "-s misspelled: nothing near, no suggestion" "$T/out" \
+	"^$lib: error: symbol 'zzz_none' is not in this object \(--allow-missing ignores this\)\$"
+printf 'lib_cuonter\n' >"$T/typo.list"
+expect_status 2 "symbols file: misspelled" "$SYMFENCE" localize --symbols-file "$T/typo.list" "$lib" -o "$T/r4.o"
+expect_output "symbols file: misspelled: did you mean" "$T/out" \
+	"^$T/typo.list:1:1: error: symbol 'lib_cuonter' is not in $lib \(did you mean 'lib_counter'\?\)\$"
+check "-s misspelled: nothing written" test ! -e "$T/r4.o"
 printf 'library mylib\n\tobjects lib.o\n\tprivate lib_helper undefined_fn\n' >"$T/undef.rules"
 cp "$x/features.o" "$T/features.o"
 printf 'library f\n\tobjects features.o\n\tprivate undefined_fn hidden_fn\n' >"$T/f.rules"

@@ -152,6 +152,10 @@ expect_status 2 "stale pattern: exit 2" $SYMFENCE seal -r stale.rules -o keep.o
 expect_output "stale pattern: file:line:col message" out \
 	"^stale.rules:3:26: error: private pattern 'lib_gone_\\*' of library 'testlib' matches no symbol in the linked library$"
 [ "$(cat keep.o)" = previous ] && ok "stale pattern: output untouched" || fail "stale pattern: output changed"
+# -l with a misspelled library: did you mean.
+expect_status 2 "seal -l misspelled" $SYMFENCE seal -r lib.rules -l testlb -o keep.o
+expect_output "seal -l misspelled: did you mean" out \
+	"^symfence: error: no library 'testlb' in the rules \\(did you mean 'testlib'\\?\\)$"
 # A stale pattern and a symbol that cannot be localized: both are reported.
 printf 'library c\n    objects common.o\n    private lib_common_* lib_gone_*\n' > both.rules
 expect_status 2 "stale pattern and a refusal: exit 2" $SYMFENCE seal -r both.rules -o keep.o common.o
