@@ -269,7 +269,8 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	char **objs = NULL, **ldv = NULL, **ld_args = NULL, *tmp_out = NULL, *rsp = NULL;
 	char *outcopy = NULL;
 	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i, *hits = NULL;
-	bool quiet = false;
+	struct symfence_output_guard guard;
+	bool quiet = false, clash = false;
 	int c, fd, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
@@ -324,10 +325,25 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 						 : "no output: give -o OUT.o");
 		goto out;
 	}
+	/* The output may not be an input: checked before anything is read or written. */
+	symfence_output_guard_init(&guard, output);
+	for (i = 0; i < nrules; i++)
+		clash |= symfence_output_guard_check(ctx, &guard, "the rules file", rules[i]) != 0;
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		clash |= symfence_output_guard_check(
+				 ctx, &guard, argv[i][0] == '@' ? "the object list" : "the object",
+				 argv[i] + (argv[i][0] == '@')) != 0;
+	if (clash)
+		goto out;
 	if (seal_object_list(ctx, argv + optind, (size_t)(argc - optind), &objs, &nobjs))
 		goto out;
 
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
+		goto out;
+	for (i = 0; i < symfence_policy_nfiles(policy); i++) /* the included ones */
+		clash |= symfence_output_guard_check(ctx, &guard, "the rules file",
+						     symfence_policy_file(policy, i)) != 0;
+	if (clash)
 		goto out;
 	lib = seal_pick_library(ctx, policy, library);
 	if (!lib)
@@ -352,6 +368,11 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 			       symfence_library_name(lib));
 		goto out;
 	}
+	/* Objects from @FILE lists and patterns (a stale output that a pattern matches). */
+	for (i = 0; i < nobjs; i++)
+		clash |= symfence_output_guard_check(ctx, &guard, "the object", objs[i]) != 0;
+	if (clash)
+		goto out;
 
 	ldv = seal_linker_argv(ld_opt, &ldc);
 	if (!ldv || !ldc) {
@@ -404,7 +425,8 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		status = SYMFENCE_EXIT_POLICY;
 		goto out;
 	}
-	if (symfence_plan_write(ctx, plan, output, symfence_object_mode(obj)))
+	/* The mode ld -r gives its output: 0666 less the umask. */
+	if (symfence_plan_write(ctx, plan, output, 0666 & ~cli_umask()))
 		goto out;
 	if (ctx->verbose)
 		for (i = 0; i < symfence_plan_count(plan); i++)

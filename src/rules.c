@@ -904,6 +904,16 @@ size_t symfence_policy_nlibs(const struct symfence_policy *pol)
 	return pol->nlibs;
 }
 
+size_t symfence_policy_nfiles(const struct symfence_policy *pol)
+{
+	return pol->nfiles;
+}
+
+const char *symfence_policy_file(const struct symfence_policy *pol, size_t i)
+{
+	return i < pol->nfiles ? pol->files[i]->name : NULL;
+}
+
 const struct symfence_library *symfence_policy_lib(const struct symfence_policy *pol, size_t i)
 {
 	return i < pol->nlibs ? pol->libs[i] : NULL;

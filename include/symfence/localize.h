@@ -89,4 +89,25 @@ struct iovec;
 int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path, const struct iovec *iov,
 			      size_t n, unsigned int mode);
 
+/*
+ * The file an output path names, to refuse an output that is also an input:
+ * the same device and inode (the same name, a hard link, a symbolic link).
+ * An output that does not exist yet names no input.
+ */
+struct symfence_output_guard {
+	const char *path;
+	bool exists;
+	unsigned long long dev, ino;
+};
+
+void symfence_output_guard_init(struct symfence_output_guard *g, const char *path);
+/* Is path the output's file? */
+bool symfence_output_guard_same(const struct symfence_output_guard *g, const char *path);
+/*
+ * Refuses path when it is the output's file: "the output is the same file as
+ * WHAT 'path'" (what: "the object", "the rules file", ...); -EEXIST. 0 otherwise.
+ */
+int symfence_output_guard_check(struct symfence_ctx *ctx, const struct symfence_output_guard *g,
+				const char *what, const char *path);
+
 #endif

@@ -164,16 +164,59 @@ expect_status 1 "-r: a private symbol that cannot be localized" \
 expect_output "-r: ... is refused" "$T/out" "cannot localize 'undefined_fn': it is undefined here"
 check "-r failures write nothing" test ! -e "$T/r4.o"
 
-# Modes: the output has the input's permission bits, whatever the umask.
+# Modes, against objcopy under several umasks: -o gives a new file the input's
+# permission bits less the umask, as llvm-objcopy (and cp) do; --in-place, and
+# -o naming IN, keep the input's mode as it was, as GNU objcopy and llvm-objcopy
+# do. (GNU objcopy 2.40 gives a new -o file 0666 less the umask, whatever IN's mode.)
 for mode in 600 640 755; do
-	cp "$lib" "$T/m.o"
-	chmod "$mode" "$T/m.o"
-	(umask 077 && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m-out.o" 2>/dev/null)
-	check "mode $mode kept with -o" test "$(stat -c %a "$T/m-out.o")" = "$mode"
-	(umask 000 && "$SYMFENCE" localize -s lib_helper "$T/m.o" --in-place 2>/dev/null)
-	check "mode $mode kept with --in-place" test "$(stat -c %a "$T/m.o")" = "$mode"
-	rm -f "$T/m-out.o"
+	for u in 022 077 002; do
+		cp "$lib" "$T/m.o"
+		chmod "$mode" "$T/m.o"
+		rm -f "$T/m-out.o" "$T/m-llvm.o"
+		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m-out.o" 2>/dev/null)
+		if have llvm-objcopy; then
+			(umask $u && llvm-objcopy --localize-symbol=lib_helper "$T/m.o" "$T/m-llvm.o")
+			want=$(stat -c %a "$T/m-llvm.o")
+		else
+			want=$(printf '%o' $((0$mode & ~0$u)))
+		fi
+		check "mode $mode, umask $u: -o gives llvm-objcopy's mode ($want)" \
+			test "$(stat -c %a "$T/m-out.o")" = "$want"
+		cp -p "$T/m.o" "$T/m-gnu.o"
+		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" --in-place 2>/dev/null &&
+			objcopy --localize-symbol=lib_helper "$T/m-gnu.o")
+		check "mode $mode, umask $u: --in-place keeps it, as objcopy in place does" \
+			test "$(stat -c %a "$T/m.o")" = "$mode" -a "$(stat -c %a "$T/m-gnu.o")" = "$mode"
+		cp "$lib" "$T/m.o"
+		chmod "$mode" "$T/m.o"
+		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m.o" 2>/dev/null)
+		check "mode $mode, umask $u: -o naming IN keeps it" test "$(stat -c %a "$T/m.o")" = "$mode"
+	done
 done
+rm -f "$T/m-out.o" "$T/m-llvm.o" "$T/m-gnu.o"
+
+# -o may name IN (that is --in-place), not a rules file or a symbols file.
+printf 'lib_helper\n' >"$T/guard.list"
+cp "$T/guard.list" "$T/guard.orig"
+expect_status 2 "-o naming the symbols file" \
+	"$SYMFENCE" localize --symbols-file "$T/guard.list" "$lib" -o "$T/guard.list"
+expect_output "-o naming the symbols file: message" "$T/out" \
+	"^$T/guard.list: error: the output is the same file as the symbols file '$T/guard.list'; nothing written\$"
+check "-o naming the symbols file: it is untouched" cmp "$T/guard.list" "$T/guard.orig"
+cp "$T/priv.rules" "$T/guard.orig"
+ln -sf priv.rules "$T/priv-link.rules"
+expect_status 2 "-o naming the rules file (through a symlink)" \
+	"$SYMFENCE" localize -r "$T/priv.rules" "$lib" -o "$T/priv-link.rules"
+expect_output "-o naming the rules file: message" "$T/out" \
+	"^$T/priv-link.rules: error: the output is the same file as the rules file '$T/priv.rules'; nothing written\$"
+check "-o naming the rules file: it is untouched" cmp "$T/priv.rules" "$T/guard.orig"
+printf 'include priv.rules\n' >"$T/top.rules"
+expect_status 2 "-o naming an included rules file" \
+	"$SYMFENCE" localize -r "$T/top.rules" "$lib" -o "$T/priv.rules"
+expect_output "-o naming an included rules file: message" "$T/out" \
+	"the output is the same file as the rules file '$T/priv.rules'; nothing written\$"
+check "-o naming an included rules file: it is untouched" cmp "$T/priv.rules" "$T/guard.orig"
+check "-o naming an input: no temporary file left" no_temp "$T"
 
 # --in-place: the same bytes as -o; through a symlink the target is replaced.
 cp "$lib" "$T/ip.o"

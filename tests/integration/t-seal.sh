@@ -227,3 +227,62 @@ expect_status 1 "localize -s init_module is refused" $SYMFENCE localize -s init_
 expect_output "localize -s init_module: the message" out \
 	"^mod.o: error: cannot localize 'init_module': it is a module entry point \\(module_init/module_exit\\), which the module's .mod.o calls$"
 [ ! -e x.o ] && ok "localize -s init_module: nothing written" || fail "localize -s init_module wrote x.o"
+
+# The output may not be an input (same inode: the name, a hard link, a symlink):
+# refused before anything is read or written, the file untouched.
+guard() {	# guard NAME MESSAGE-REGEX FILE-THAT-MUST-NOT-CHANGE SEAL-ARGS...
+	local name=$1 re=$2 keep=$3
+	shift 3
+	cp "$keep" guard.orig
+	expect_status 2 "$name: exit 2" $SYMFENCE seal "$@"
+	expect_output "$name: message" out "$re"
+	cmp -s "$keep" guard.orig && ok "$name: the input is untouched" || fail "$name: the input changed"
+	ls -a | grep -q 'symfence' && fail "$name: temporary file left" || ok "$name: no temporary file left"
+}
+guard "-o naming an object the pattern links" \
+	"^lib/core.o: error: the output is the same file as the object 'lib/core.o'; nothing written$" \
+	lib/core.o -r lib.rules -o lib/core.o
+guard "-o naming an object on the command line" \
+	"^lib/extra.o: error: the output is the same file as the object 'lib/extra.o'; nothing written$" \
+	lib/extra.o -r lib.rules -o lib/extra.o lib/core.o lib/extra.o
+ln -f lib/core.o core-hard.o
+guard "-o naming a hard link of an object" \
+	"^core-hard.o: error: the output is the same file as the object 'lib/core.o'; nothing written$" \
+	lib/core.o -r lib.rules -o core-hard.o
+ln -sf lib/core.o core-sym.o
+guard "-o naming a symlink to an object" "the output is the same file as the object 'lib/core.o'" \
+	lib/core.o -r lib.rules -o core-sym.o
+rm -f core-hard.o core-sym.o
+guard "-o naming the rules file" \
+	"^lib.rules: error: the output is the same file as the rules file 'lib.rules'; nothing written$" \
+	lib.rules -r lib.rules -o lib.rules
+printf 'include lib.rules\n' > top.rules
+guard "-o naming an included rules file" \
+	"^lib.rules: error: the output is the same file as the rules file 'lib.rules'; nothing written$" \
+	lib.rules -r top.rules -o lib.rules
+guard "-o naming the @FILE list" \
+	"^lib.mod: error: the output is the same file as the object list 'lib.mod'; nothing written$" \
+	lib.mod -r lib.rules -o lib.mod @lib.mod
+
+# The mode: what ld -r gives (0666 less the umask), for ld.bfd and ld.lld, whatever the
+# mode of the objects or of an old output.
+chmod 0700 lib/core.o
+for u in 022 077 002; do
+	for linker in ld ld.lld; do
+		rm -f sealed.o plain.o
+		(umask $u && $SYMFENCE seal -q -r lib.rules --ld $linker -o sealed.o &&
+			$linker -r -o plain.o lib/core.o lib/extra.o)
+		want=$(stat -c %a plain.o 2>/dev/null)
+		got=$(stat -c %a sealed.o 2>/dev/null)
+		[ -n "$want" ] && [ "$got" = "$want" ] &&
+			ok "umask $u: seal with $linker gives $linker -r's mode ($want)" ||
+			fail "umask $u: seal with $linker gives mode '$got', $linker -r '$want'"
+		chmod 0600 sealed.o
+		(umask $u && $SYMFENCE seal -q -r lib.rules --ld $linker -o sealed.o &&
+			$linker -r -o plain.o lib/core.o lib/extra.o)
+		[ "$(stat -c %a sealed.o)" = "$(stat -c %a plain.o)" ] &&
+			ok "umask $u: over an old 0600 output, seal with $linker still matches $linker -r" ||
+			fail "umask $u: over an old output, seal gives $(stat -c %a sealed.o), $linker -r $(stat -c %a plain.o)"
+	done
+done
+chmod 0644 lib/core.o
