@@ -493,7 +493,7 @@ static int directive(struct loader *ld, struct rfile *f)
 
 static void parse_text(struct loader *ld, struct rfile *f, const char *text, size_t len)
 {
-	const char *line, *eol;
+	const char *line, *eol, *nul;
 	size_t pos = 0, n;
 	unsigned int lineno = 0;
 	bool bad = false, more;
@@ -509,6 +509,12 @@ static void parse_text(struct loader *ld, struct rfile *f, const char *text, siz
 		n = eol ? (size_t)(eol - line) : len - pos;
 		pos += n + 1;
 		lineno++;
+		nul = memchr(line, '\0', n);
+		if (nul) { /* it would cut the word it is in: "iommu_\0map" read as "iommu_" */
+			lerror(ld, f, lineno, (unsigned int)(nul - line) + 1,
+			       "NUL byte in the rules file (rules files are text)");
+			bad = true;
+		}
 		more = lex_line(ld, f, line, n, lineno, &bad);
 		if (more && pos < len)
 			continue;
