@@ -386,6 +386,18 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (nrules) /* with -r, the other arguments are objects */
+		for (i = (size_t)optind; i < (size_t)argc; i++) {
+			size_t len = strlen(argv[i]);
+
+			if (len > 6 && !strcmp(argv[i] + len - 6, ".rules")) {
+				status = cli_usage_error(
+					ctx, "rules show",
+					"'%s' is a rules file, but with -r the other arguments are objects: give it with -r too",
+					argv[i]);
+				goto out;
+			}
+		}
 	if (!nrules && optind < argc)
 		rules[nrules++] = argv[optind++];
 	if (!nrules) {

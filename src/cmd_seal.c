@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -270,6 +271,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	char *outcopy = NULL;
 	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i, *hits = NULL;
 	struct symfence_output_guard guard;
+	struct stat st;
 	bool quiet = false, clash = false;
 	int c, fd, err, status = SYMFENCE_EXIT_FAILURE;
 
@@ -400,6 +402,12 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	}
 	if (seal_run_linker(ctx, ldv, ldc, ld_args, nld_args, objs, nobjs, tmp_out, rsp))
 		goto out;
+	/* Our temporary is there, empty, until the linker writes it: say so, not "empty file". */
+	if (stat(tmp_out, &st) || st.st_size == 0) {
+		symfence_error(ctx, NULL, "the linker '%s' exited 0 but produced no output",
+			       ldv[0]);
+		goto out;
+	}
 
 	if (symfence_object_open_named(ctx, tmp_out, output, &obj))
 		goto out;

@@ -178,6 +178,14 @@ expect_output "linker failure: symfence says the linker failed" out \
 	"^symfence: error: the linker 'ld' failed \\(exit status 1\\); its messages are above$"
 [ "$(cat keep.o)" = previous ] && ok "linker failure: output untouched" || fail "linker failure: output changed"
 
+# A linker that exits 0 and writes nothing: said so, not "empty file" about a temporary.
+expect_status 2 "a linker that writes nothing (--ld true)" $SYMFENCE seal -r lib.rules --ld true -o keep.o
+expect_output "a linker that writes nothing: message" out \
+	"^symfence: error: the linker 'true' exited 0 but produced no output$"
+check "a linker that writes nothing: no temporary named" sh -c "! grep -q 'symfence-ld' out"
+[ "$(cat keep.o)" = previous ] && ok "a linker that writes nothing: output untouched" ||
+	fail "a linker that writes nothing: output changed"
+
 # LD-ARGS reach the linker: -m elf_x86_64 is accepted, a wrong emulation is not.
 rm -f em.o
 expect_status 0 "LD-ARGS -m elf_x86_64 pass through" $SYMFENCE seal -r lib.rules -o em.o -- -m elf_x86_64
