@@ -202,7 +202,7 @@ fi
 # Separate debug files: objcopy --only-keep-debug empties the code (SHT_NOBITS)
 # and keeps the relocations; eu-strip -f also empties the relocation sections
 # of the code (SHT_NOBITS, still linked to .symtab), crafted here from the
-# first. Nothing to renumber in those: the result must equal objcopy's and
+# first, and made by eu-strip itself when elfutils is installed. Nothing to renumber in those: the result must equal objcopy's and
 # llvm-objcopy's, and pass the readelf oracles.
 if need "debug file" "$x/lib.o"; then
 	objcopy --only-keep-debug "$x/lib.o" "$T/lib.debug"
@@ -224,5 +224,20 @@ if need "debug file" "$x/lib.o"; then
 	if have llvm-objcopy; then
 		same_as_objcopy "NOBITS relocations (llvm)" "$T/nobits.debug" "$T/nobits-loc.debug" \
 			llvm-objcopy "${PRIVATE[@]}"
+	fi
+	# The real thing, when elfutils is installed.
+	if have eu-strip; then
+		cp "$x/lib.o" "$T/eu.o"
+		eu-strip -f "$T/eu.debug" "$T/eu.o"
+		readelf -SW "$T/eu.debug" >"$T/eu.sec"
+		expect_output "eu-strip -f: .rela.text is NOBITS in the debug file" "$T/eu.sec" \
+			'\] \.rela\.text +NOBITS '
+		expect_status 0 "eu-strip -f debug file: localize" \
+			"$SYMFENCE" localize "${sflags[@]}" "$T/eu.debug" -o "$T/eu-loc.debug"
+		rewrite_ok "eu-strip -f debug file" "$T/eu.debug" "$T/eu-loc.debug" "${PRIVATE[@]}"
+		same_as_objcopy "eu-strip -f debug file" "$T/eu.debug" "$T/eu-loc.debug" objcopy \
+			"${PRIVATE[@]}"
+	else
+		skip "eu-strip -f debug file: elfutils is not installed"
 	fi
 fi
