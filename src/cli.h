@@ -27,4 +27,7 @@ int cli_usage_error(struct symfence_ctx *ctx, const char *cmd, const char *fmt, 
  */
 int cli_bad_option(struct symfence_ctx *ctx, const char *cmd, int c, char **argv);
 
+/* The process's umask (read without changing it for good). */
+unsigned int cli_umask(void);
+
 #endif

@@ -60,26 +60,31 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	bool in_place = false, allow_missing = false, by_names = false;
 	struct symfence_localize_opts opts = { 0 };
 	char *target = NULL;
-
+	size_t *hits = NULL, nreqs = 0;
+	struct {
+		const char *arg;
+		bool file; /* --symbols-file, else -s */
+	} *reqs = NULL;
+	struct symfence_output_guard guard;
+	bool clash = false, same_file, bad_request = false;
+	unsigned int mode;
 	int c, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
-	if (!rules || symfence_selection_new(&sel)) {
+	reqs = calloc((size_t)argc, sizeof(*reqs));
+	if (!rules || !reqs || symfence_selection_new(&sel)) {
 		free(rules);
+		free(reqs);
 		return SYMFENCE_EXIT_FAILURE;
 	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":s:r:l:o:vh", localize_options, NULL)) != -1) {
 		switch (c) {
 		case 's':
+		case OPT_SYMBOLS_FILE: /* read once the output is known not to be one of them */
 			by_names = true;
-			if (symfence_selection_add_name(sel, optarg, NULL, 0))
-				goto out;
-			break;
-		case OPT_SYMBOLS_FILE:
-			by_names = true;
-			if (symfence_selection_add_file(ctx, sel, optarg))
-				goto out;
+			reqs[nreqs].file = c == OPT_SYMBOLS_FILE;
+			reqs[nreqs++].arg = optarg;
 			break;
 		case 'r':
 			rules[nrules++] = optarg;
@@ -143,8 +148,34 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
+	/* -o may name IN (that is --in-place), not a rules or symbols file. */
+	symfence_output_guard_init(&guard, output);
+	for (i = 0; i < nrules; i++)
+		clash |= symfence_output_guard_check(ctx, &guard, "the rules file", rules[i]) != 0;
+	for (i = 0; i < nreqs; i++)
+		if (reqs[i].file)
+			clash |= symfence_output_guard_check(ctx, &guard, "the symbols file",
+							     reqs[i].arg) != 0;
+	if (clash)
+		goto out;
+	same_file = symfence_output_guard_same(&guard, input);
+
+	for (i = 0; i < nreqs; i++) { /* every symbols file's errors, then stop */
+		err = reqs[i].file ? symfence_selection_add_file(ctx, sel, reqs[i].arg)
+				   : symfence_selection_add_name(sel, reqs[i].arg, NULL, 0);
+		if (err == -ENOMEM)
+			goto out;
+		bad_request |= err != 0;
+	}
+	if (bad_request)
+		goto out;
 	if (nrules) {
 		if (symfence_policy_load(ctx, rules, nrules, &policy))
+			goto out;
+		for (i = 0; i < symfence_policy_nfiles(policy); i++) /* the included ones */
+			clash |= symfence_output_guard_check(ctx, &guard, "the rules file",
+							     symfence_policy_file(policy, i)) != 0;
+		if (clash)
 			goto out;
 		if (symfence_selection_add_policy(ctx, sel, policy, library, root, input))
 			goto out;
@@ -155,14 +186,23 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	opts.select = symfence_selection_match;
 	opts.select_arg = sel;
 	opts.nselectors = symfence_selection_count(sel);
-	err = symfence_localize_plan(ctx, obj, &opts, &plan);
-	if (err) {
-		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
+	hits = calloc(opts.nselectors + 1, sizeof(*hits));
+	if (!hits) {
+		symfence_error(ctx, NULL, "out of memory");
 		goto out;
 	}
-	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj, input,
+	opts.hits = hits;
+	err = symfence_localize_plan(ctx, obj, &opts, &plan);
+	if (err && err != -EPERM)
+		goto out;
+	/* Every problem of the request: the refusals, then the names that matched nothing. */
+	if (symfence_selection_report_unmatched(ctx, sel, hits, obj, input,
 						allow_missing && by_names))
 		goto out;
+	if (err) {
+		status = SYMFENCE_EXIT_POLICY;
+		goto out;
+	}
 
 	if (in_place) {
 		target = realpath(input, NULL);
@@ -171,18 +211,27 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (symfence_plan_write(ctx, plan, in_place ? target : output, symfence_object_mode(obj)))
+	/*
+	 * The input's mode; a new file (-o) less the umask, like cp and llvm-objcopy.
+	 * Replacing IN (--in-place, or -o naming IN) keeps it as it was.
+	 */
+	mode = symfence_object_mode(obj);
+	if (!in_place && !same_file)
+		mode &= ~cli_umask();
+	if (symfence_plan_write(ctx, plan, in_place ? target : output, mode))
 		goto out;
 	if (ctx->verbose)
 		for (i = 0; i < symfence_plan_count(plan); i++)
 			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
 	status = SYMFENCE_EXIT_OK;
 out:
+	free(hits);
 	free(target);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);
 	symfence_policy_free(policy);
 	symfence_selection_free(sel);
 	free(rules);
+	free(reqs);
 	return status;
 }

@@ -386,6 +386,18 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (nrules) /* with -r, the other arguments are objects */
+		for (i = (size_t)optind; i < (size_t)argc; i++) {
+			size_t len = strlen(argv[i]);
+
+			if (len > 6 && !strcmp(argv[i] + len - 6, ".rules")) {
+				status = cli_usage_error(
+					ctx, "rules show",
+					"'%s' is a rules file, but with -r the other arguments are objects: give it with -r too",
+					argv[i]);
+				goto out;
+			}
+		}
 	if (!nrules && optind < argc)
 		rules[nrules++] = argv[optind++];
 	if (!nrules) {
@@ -398,8 +410,16 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
 		goto out;
 	if (library && !symfence_policy_find(policy, library)) {
-		status = cli_usage_error(ctx, "rules show", "no library '%s' in these rules",
-					 library);
+		const char *hint = symfence_policy_suggest_library(policy, library);
+
+		if (hint)
+			status = cli_usage_error(
+				ctx, "rules show",
+				"no library '%s' in these rules (did you mean '%s'?)", library,
+				hint);
+		else
+			status = cli_usage_error(ctx, "rules show",
+						 "no library '%s' in these rules", library);
 		goto out;
 	}
 	if (read_objects(ctx, &s))

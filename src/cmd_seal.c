@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -227,10 +228,19 @@ seal_pick_library(struct symfence_ctx *ctx, const struct symfence_policy *policy
 	size_t i, n = 0;
 
 	if (name) {
+		const char *hint;
+
 		lib = symfence_policy_find(policy, name);
-		if (!lib)
+		if (lib)
+			return lib;
+		hint = symfence_policy_suggest_library(policy, name);
+		if (hint)
+			symfence_error(ctx, NULL,
+				       "no library '%s' in the rules (did you mean '%s'?)", name,
+				       hint);
+		else
 			symfence_error(ctx, NULL, "no library '%s' in the rules", name);
-		return lib;
+		return NULL;
 	}
 	for (i = 0; i < symfence_policy_nlibs(policy); i++)
 		if (symfence_library_npatterns(symfence_policy_lib(policy, i),
@@ -259,8 +269,10 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	const char **rules = NULL, *library = NULL, *output = NULL, *root = NULL, *ld_opt = NULL;
 	char **objs = NULL, **ldv = NULL, **ld_args = NULL, *tmp_out = NULL, *rsp = NULL;
 	char *outcopy = NULL;
-	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i;
-	bool quiet = false;
+	size_t nrules = 0, nobjs = 0, ldc = 0, nld_args = 0, i, *hits = NULL;
+	struct symfence_output_guard guard;
+	struct stat st;
+	bool quiet = false, clash = false;
 	int c, fd, err, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
@@ -315,10 +327,25 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 						 : "no output: give -o OUT.o");
 		goto out;
 	}
+	/* The output may not be an input: checked before anything is read or written. */
+	symfence_output_guard_init(&guard, output);
+	for (i = 0; i < nrules; i++)
+		clash |= symfence_output_guard_check(ctx, &guard, "the rules file", rules[i]) != 0;
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		clash |= symfence_output_guard_check(
+				 ctx, &guard, argv[i][0] == '@' ? "the object list" : "the object",
+				 argv[i] + (argv[i][0] == '@')) != 0;
+	if (clash)
+		goto out;
 	if (seal_object_list(ctx, argv + optind, (size_t)(argc - optind), &objs, &nobjs))
 		goto out;
 
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
+		goto out;
+	for (i = 0; i < symfence_policy_nfiles(policy); i++) /* the included ones */
+		clash |= symfence_output_guard_check(ctx, &guard, "the rules file",
+						     symfence_policy_file(policy, i)) != 0;
+	if (clash)
 		goto out;
 	lib = seal_pick_library(ctx, policy, library);
 	if (!lib)
@@ -343,6 +370,11 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 			       symfence_library_name(lib));
 		goto out;
 	}
+	/* Objects from @FILE lists and patterns (a stale output that a pattern matches). */
+	for (i = 0; i < nobjs; i++)
+		clash |= symfence_output_guard_check(ctx, &guard, "the object", objs[i]) != 0;
+	if (clash)
+		goto out;
 
 	ldv = seal_linker_argv(ld_opt, &ldc);
 	if (!ldv || !ldc) {
@@ -370,6 +402,12 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	}
 	if (seal_run_linker(ctx, ldv, ldc, ld_args, nld_args, objs, nobjs, tmp_out, rsp))
 		goto out;
+	/* Our temporary is there, empty, until the linker writes it: say so, not "empty file". */
+	if (stat(tmp_out, &st) || st.st_size == 0) {
+		symfence_error(ctx, NULL, "the linker '%s' exited 0 but produced no output",
+			       ldv[0]);
+		goto out;
+	}
 
 	if (symfence_object_open_named(ctx, tmp_out, output, &obj))
 		goto out;
@@ -379,15 +417,24 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	opts.select = symfence_selection_match;
 	opts.select_arg = sel;
 	opts.nselectors = symfence_selection_count(sel);
-	err = symfence_localize_plan(ctx, obj, &opts, &plan);
-	if (err) {
-		status = err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
+	hits = calloc(opts.nselectors + 1, sizeof(*hits));
+	if (!hits) {
+		symfence_error(ctx, NULL, "out of memory");
 		goto out;
 	}
-	if (symfence_selection_report_unmatched(ctx, sel, symfence_plan_hits(plan), obj,
-						"the linked library", false))
+	opts.hits = hits;
+	err = symfence_localize_plan(ctx, obj, &opts, &plan);
+	if (err && err != -EPERM)
 		goto out;
-	if (symfence_plan_write(ctx, plan, output, symfence_object_mode(obj)))
+	/* Every problem of the request: the refusals, then the patterns that matched nothing. */
+	if (symfence_selection_report_unmatched(ctx, sel, hits, obj, "the linked library", false))
+		goto out;
+	if (err) {
+		status = SYMFENCE_EXIT_POLICY;
+		goto out;
+	}
+	/* The mode ld -r gives its output: 0666 less the umask. */
+	if (symfence_plan_write(ctx, plan, output, 0666 & ~cli_umask()))
 		goto out;
 	if (ctx->verbose)
 		for (i = 0; i < symfence_plan_count(plan); i++)
@@ -398,6 +445,7 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		       symfence_plan_count(plan) == 1 ? "" : "s", symfence_plan_kept(plan));
 	status = SYMFENCE_EXIT_OK;
 out:
+	free(hits);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);
 	if (tmp_out)

@@ -15,6 +15,7 @@
  *        re-encoded indices no longer fit.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -26,6 +27,9 @@
 
 #ifndef SHT_LLVM_ADDRSIG
 #define SHT_LLVM_ADDRSIG 0x6fff4c03
+#endif
+#ifndef SHT_CREL
+#define SHT_CREL 0x40000014
 #endif
 #ifndef SHN_LIVEPATCH
 #define SHN_LIVEPATCH 0xff20
@@ -243,10 +247,17 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			break;
 		case SHT_STRTAB: /* a string table that happens to link back; no indices */
 			continue;
+		case SHT_NOBITS: /* a separate debug file's emptied relocations: no indices */
+			continue;
+		case SHT_CREL:
+			return sf_malformed(
+				ctx, obj->name,
+				"section '%s' is SHT_CREL (compact relocations), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written",
+				secname);
 		default:
 			return sf_malformed(
 				ctx, obj->name,
-				"section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written",
+				"section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know; nothing written",
 				secname, sh->sh_type);
 		}
 		if (sh->sh_type == SHT_SYMTAB_SHNDX)
@@ -341,6 +352,106 @@ bool symfence_module_entry_point(const char *name)
 	return !strcmp(name, "init_module") || !strcmp(name, "cleanup_module");
 }
 
+#define SF_EM_HEXAGON 164
+#define SF_EM_L1OM 180
+#define SF_EM_K1OM 181
+
+/*
+ * Special section indices (SHN_LORESERVE..SHN_HIRESERVE) that processors
+ * define for common symbols: like SHN_COMMON, they have no section yet and
+ * the linker merges them by name. Any other special index but SHN_ABS,
+ * SHN_COMMON and SHN_LIVEPATCH is refused as unknown, named here when known.
+ */
+static const struct sf_special {
+	uint16_t machine, shndx;
+	bool common;
+	const char *name;
+} sf_specials[] = {
+	{ EM_X86_64, 0xff02, true, "SHN_X86_64_LCOMMON" },
+	{ SF_EM_L1OM, 0xff02, true, "SHN_X86_64_LCOMMON" },
+	{ SF_EM_K1OM, 0xff02, true, "SHN_X86_64_LCOMMON" },
+	{ EM_MIPS, 0xff00, true, "SHN_MIPS_ACOMMON" },
+	{ EM_MIPS, 0xff01, false, "SHN_MIPS_TEXT" },
+	{ EM_MIPS, 0xff02, false, "SHN_MIPS_DATA" },
+	{ EM_MIPS, 0xff03, true, "SHN_MIPS_SCOMMON" },
+	{ EM_MIPS, 0xff04, false, "SHN_MIPS_SUNDEFINED" },
+	{ EM_MIPS_RS3_LE, 0xff00, true, "SHN_MIPS_ACOMMON" },
+	{ EM_MIPS_RS3_LE, 0xff03, true, "SHN_MIPS_SCOMMON" },
+	{ SF_EM_HEXAGON, 0xff00, true, "SHN_HEXAGON_SCOMMON" },
+	{ SF_EM_HEXAGON, 0xff01, true, "SHN_HEXAGON_SCOMMON_1" },
+	{ SF_EM_HEXAGON, 0xff02, true, "SHN_HEXAGON_SCOMMON_2" },
+	{ SF_EM_HEXAGON, 0xff03, true, "SHN_HEXAGON_SCOMMON_4" },
+	{ SF_EM_HEXAGON, 0xff04, true, "SHN_HEXAGON_SCOMMON_8" },
+	{ EM_TI_C6000, 0xff00, true, "SHN_TIC6X_SCOMMON" },
+	{ EM_IA_64, 0xff00, true, "SHN_IA_64_ANSI_COMMON" },
+	{ EM_PARISC, 0xff00, true, "SHN_PARISC_ANSI_COMMON" },
+	{ EM_PARISC, 0xff01, true, "SHN_PARISC_HUGE_COMMON" },
+	{ EM_V850, 0xff00, true, "SHN_V850_SCOMMON" },
+	{ EM_V850, 0xff01, true, "SHN_V850_TCOMMON" },
+	{ EM_V850, 0xff02, true, "SHN_V850_ZCOMMON" },
+	{ EM_M32R, 0xff00, true, "SHN_M32R_SCOMMON" },
+};
+
+static const struct sf_special *sf_special_index(uint16_t machine, uint16_t shndx)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sf_specials); i++)
+		if (sf_specials[i].machine == machine && sf_specials[i].shndx == shndx)
+			return &sf_specials[i];
+	return NULL;
+}
+
+/*
+ * A selected symbol with a special section index (st_shndx, not an escape):
+ * true when that index is refused (reported).
+ */
+static bool sf_refuse_special(struct symfence_ctx *ctx, const struct symfence_object *obj,
+			      const GElf_Sym *sym, const char *name)
+{
+	uint16_t shndx = sym->st_shndx;
+	const struct sf_special *sp;
+	char what[64];
+
+	if (shndx < SHN_LORESERVE || shndx == SHN_ABS || shndx == SHN_XINDEX)
+		return false;
+	if (shndx == SHN_COMMON) {
+		symfence_error(
+			ctx, obj->name,
+			"cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
+			name);
+		return true;
+	}
+	if (shndx == SHN_LIVEPATCH) {
+		symfence_error(
+			ctx, obj->name,
+			"cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
+			name);
+		return true;
+	}
+	sp = sf_special_index(obj->ehdr.e_machine, shndx);
+	if (sp && sp->common) {
+		symfence_error(
+			ctx, obj->name,
+			"cannot localize '%s': it is %s, a common symbol (build with -fno-common or link with ld -d)",
+			name, sp->name);
+		return true;
+	}
+	if (sp)
+		snprintf(what, sizeof(what), "%s", sp->name);
+	else
+		snprintf(what, sizeof(what), "%s, unknown for machine %u",
+			 shndx <= SHN_HIPROC ? "processor-specific"
+			 : shndx <= SHN_HIOS ? "OS-specific"
+					     : "reserved",
+			 obj->ehdr.e_machine);
+	symfence_error(
+		ctx, obj->name,
+		"cannot localize '%s': its section index 0x%x (%s) is special, and symfence does not know it to be safe to localize",
+		name, shndx, what);
+	return true;
+}
+
 /* Refusals for one selected symbol; returns true when it may be localized. */
 static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *obj,
 			      const struct sf_scan *scan, size_t i, const GElf_Sym *sym,
@@ -355,20 +466,8 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 			name);
 		return false;
 	}
-	if (sym->st_shndx == SHN_COMMON) {
-		symfence_error(
-			ctx, file,
-			"cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
-			name);
+	if (sf_refuse_special(ctx, obj, sym, name))
 		return false;
-	}
-	if (sym->st_shndx == SHN_LIVEPATCH) {
-		symfence_error(
-			ctx, file,
-			"cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
-			name);
-		return false;
-	}
 	if (symfence_module_entry_point(name)) {
 		symfence_error(
 			ctx, file,
@@ -388,6 +487,20 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 			ctx, file,
 			"cannot localize '%s': it is defined in section '%s' of a COMDAT group (inline or template code shared between objects)",
 			name, obj->sec[shndx].name);
+		return false;
+	}
+	if (GELF_ST_BIND(sym->st_info) == STB_GNU_UNIQUE) {
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': it is STB_GNU_UNIQUE, which asks for one definition in the whole program; a local copy would break that",
+			name);
+		return false;
+	}
+	if (GELF_ST_BIND(sym->st_info) != STB_GLOBAL && GELF_ST_BIND(sym->st_info) != STB_WEAK) {
+		symfence_error(
+			ctx, file,
+			"cannot localize '%s': its binding %u is neither STB_GLOBAL nor STB_WEAK, and symfence does not know what localizing it means",
+			name, GELF_ST_BIND(sym->st_info));
 		return false;
 	}
 	if (scan->exported[i] || sf_sorted_has(scan->export_names, scan->nexport_names, name)) {
@@ -624,6 +737,8 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		}
 	}
 	sf_sort(scan.export_names, scan.nexport_names, sizeof(*scan.export_names), sf_cmp_str);
+	if (opts->hits && opts->nselectors)
+		memcpy(opts->hits, plan->hits, opts->nselectors * sizeof(*opts->hits));
 
 	for (c = 0; c < l.ncands; c++) {
 		GElf_Sym sym;

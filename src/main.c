@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -48,6 +49,14 @@ int cli_bad_option(struct symfence_ctx *ctx, const char *cmd, int c, char **argv
 	if (c == ':')
 		return cli_usage_error(ctx, cmd, "option '%s' needs an argument", name);
 	return cli_usage_error(ctx, cmd, "unknown option '%s'", name);
+}
+
+unsigned int cli_umask(void)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return (unsigned int)mask;
 }
 
 int main(int argc, char **argv)

@@ -322,8 +322,11 @@ static int sf_check_layout(struct symfence_ctx *ctx, struct symfence_object *obj
 				       SIZE_MAX };
 
 		if (t.end > obj->size)
-			err = sf_malformed(ctx, obj->name,
-					   "the section header table lies outside the file");
+			err = sf_malformed(
+				ctx, obj->name,
+				"the section header table lies outside the file (offset 0x%llx, %zu entries of %u bytes, file size 0x%zx)",
+				(unsigned long long)t.off, obj->shnum, obj->ehdr.e_shentsize,
+				obj->size);
 		for (i = 0; i < n && !err; i++)
 			if (ext[i].off < t.end && t.off < ext[i].end) {
 				char a[128], b[128];
@@ -378,6 +381,42 @@ static int sf_check_symbols(struct symfence_ctx *ctx, struct symfence_object *ob
 	return 0;
 }
 
+/*
+ * The ELF header's own fields, read before libelf sees the file: libelf
+ * refuses a truncated header as "invalid ELF file data" and takes a section
+ * header table beyond the end of the file for no table at all.
+ */
+static int sf_check_ehdr(struct symfence_ctx *ctx, const struct symfence_object *obj)
+{
+	const unsigned char *p = obj->image;
+	bool is64 = p[EI_CLASS] == ELFCLASS64, msb = p[EI_DATA] == ELFDATA2MSB;
+	size_t ehsize = is64 ? 64 : 52, shsize = is64 ? 64 : 40;
+	uint64_t shoff, shentsize, shnum;
+
+	if (obj->size < ehsize)
+		return sf_malformed(
+			ctx, obj->name,
+			"the ELF header is truncated: the file has %zu bytes, an ELF%d header %zu",
+			obj->size, is64 ? 64 : 32, ehsize);
+	shoff = sf_get(p + (is64 ? 40 : 32), is64 ? 8 : 4, msb);
+	shentsize = sf_get(p + (is64 ? 58 : 46), 2, msb);
+	shnum = sf_get(p + (is64 ? 60 : 48), 2, msb);
+	if (!shoff)
+		return 0; /* no table: said once the sections are counted */
+	if (shentsize != shsize)
+		return sf_malformed(ctx, obj->name,
+				    "section header size %u is wrong for this ELF class",
+				    (unsigned int)shentsize);
+	/* With extended numbering (e_shnum 0) section 0 must be there to say how many. */
+	if (shoff > obj->size || (shnum ? shnum : 1) * shsize > obj->size - shoff)
+		return sf_malformed(
+			ctx, obj->name,
+			"the section header table lies outside the file (offset 0x%llx, %llu entries of %zu bytes, file size 0x%zx)",
+			(unsigned long long)shoff, (unsigned long long)(shnum ? shnum : 1), shsize,
+			obj->size);
+	return 0;
+}
+
 static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 {
 	const unsigned char *p = obj->image;
@@ -394,6 +433,9 @@ static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 		return sf_malformed(ctx, obj->name, "unknown ELF data encoding %u", p[EI_DATA]);
 	if (p[EI_VERSION] != EV_CURRENT)
 		return sf_malformed(ctx, obj->name, "unknown ELF version %u", p[EI_VERSION]);
+	err = sf_check_ehdr(ctx, obj);
+	if (err)
+		return err;
 
 	obj->elf = elf_memory((char *)obj->image, obj->size);
 	if (!obj->elf)
@@ -404,11 +446,6 @@ static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 		return sf_elf_error(ctx, obj->name, "gelf_getehdr");
 	obj->cls = p[EI_CLASS];
 	obj->msb = p[EI_DATA] == ELFDATA2MSB;
-	if (obj->ehdr.e_shoff &&
-	    obj->ehdr.e_shentsize != gelf_fsize(obj->elf, ELF_T_SHDR, 1, EV_CURRENT))
-		return sf_malformed(ctx, obj->name,
-				    "section header size %u is wrong for this ELF class",
-				    obj->ehdr.e_shentsize);
 
 	err = sf_load_sections(ctx, obj);
 	if (!err)

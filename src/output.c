@@ -117,3 +117,31 @@ out:
 	free(dircopy);
 	return err;
 }
+
+void symfence_output_guard_init(struct symfence_output_guard *g, const char *path)
+{
+	struct stat st;
+
+	g->path = path;
+	g->exists = path && !stat(path, &st);
+	g->dev = g->exists ? (unsigned long long)st.st_dev : 0;
+	g->ino = g->exists ? (unsigned long long)st.st_ino : 0;
+}
+
+bool symfence_output_guard_same(const struct symfence_output_guard *g, const char *path)
+{
+	struct stat st;
+
+	return g->exists && !stat(path, &st) && (unsigned long long)st.st_dev == g->dev &&
+	       (unsigned long long)st.st_ino == g->ino;
+}
+
+int symfence_output_guard_check(struct symfence_ctx *ctx, const struct symfence_output_guard *g,
+				const char *what, const char *path)
+{
+	if (!symfence_output_guard_same(g, path))
+		return 0;
+	symfence_error(ctx, g->path, "the output is the same file as %s '%s'; nothing written",
+		       what, path);
+	return -EEXIST;
+}

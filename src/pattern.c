@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <symfence/rules.h>
 
@@ -490,4 +491,32 @@ unsigned int sf_edit_distance(const char *a, const char *b, unsigned int max)
 		cur = tmp;
 	}
 	return prev[lb] > max ? max + 1 : prev[lb];
+}
+
+void sf_suggest_init(struct sf_suggest *s, const char *word, bool prefix)
+{
+	s->word = word;
+	s->len = strlen(word);
+	s->prefix = prefix;
+	s->best = NULL;
+	s->bestd = 3;
+}
+
+void sf_suggest_offer(struct sf_suggest *s, const char *candidate)
+{
+	unsigned int d;
+
+	if (s->bestd == 0)
+		return;
+	if (!strcasecmp(s->word, candidate) ||
+	    (s->prefix && s->len >= 3 && !strncmp(s->word, candidate, s->len))) {
+		s->best = candidate;
+		s->bestd = 0;
+		return;
+	}
+	d = sf_edit_distance(s->word, candidate, 2);
+	if (d < s->bestd && d * 3 <= s->len + 1) {
+		s->bestd = d;
+		s->best = candidate;
+	}
 }

@@ -89,4 +89,21 @@ size_t sf_index_first(const struct sf_index *ix, const char *subject, size_t len
 /* Edit distance (with transpositions) between a and b, stopping above max. */
 unsigned int sf_edit_distance(const char *a, const char *b, unsigned int max);
 
+/*
+ * "Did you mean": offered the candidates one at a time, keeps the one closest
+ * to word: the same but for case (or, with prefix, one that word of 3 or more
+ * characters abbreviates) at once, else the nearest within 2 edits that are
+ * at most a third of word. best stays NULL when none is close.
+ */
+struct sf_suggest {
+	const char *word;
+	size_t len;
+	bool prefix;
+	const char *best;
+	unsigned int bestd; /* 0 once a final match is found */
+};
+
+void sf_suggest_init(struct sf_suggest *s, const char *word, bool prefix);
+void sf_suggest_offer(struct sf_suggest *s, const char *candidate);
+
 #endif

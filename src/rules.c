@@ -303,21 +303,13 @@ static bool lex_line(struct loader *ld, struct rfile *f, const char *s, size_t n
 
 static const char *suggest_directive(const char *word)
 {
-	const char *best = NULL;
-	unsigned int d, bestd = 3;
-	size_t i, len = strlen(word);
+	struct sf_suggest sug;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(directives); i++) {
-		if (!strcasecmp(word, directives[i]) ||
-		    (len >= 3 && !strncmp(word, directives[i], len)))
-			return directives[i];
-		d = sf_edit_distance(word, directives[i], 2);
-		if (d < bestd && d * 3 <= len + 1) {
-			bestd = d;
-			best = directives[i];
-		}
-	}
-	return best;
+	sf_suggest_init(&sug, word, true);
+	for (i = 0; i < ARRAY_SIZE(directives); i++)
+		sf_suggest_offer(&sug, directives[i]);
+	return sug.best;
 }
 
 static int add_pattern(struct loader *ld, struct rfile *f, enum symfence_pattern_kind kind,
@@ -501,7 +493,7 @@ static int directive(struct loader *ld, struct rfile *f)
 
 static void parse_text(struct loader *ld, struct rfile *f, const char *text, size_t len)
 {
-	const char *line, *eol;
+	const char *line, *eol, *nul;
 	size_t pos = 0, n;
 	unsigned int lineno = 0;
 	bool bad = false, more;
@@ -517,6 +509,12 @@ static void parse_text(struct loader *ld, struct rfile *f, const char *text, siz
 		n = eol ? (size_t)(eol - line) : len - pos;
 		pos += n + 1;
 		lineno++;
+		nul = memchr(line, '\0', n);
+		if (nul) { /* it would cut the word it is in: "iommu_\0map" read as "iommu_" */
+			lerror(ld, f, lineno, (unsigned int)(nul - line) + 1,
+			       "NUL byte in the rules file (rules files are text)");
+			bad = true;
+		}
 		more = lex_line(ld, f, line, n, lineno, &bad);
 		if (more && pos < len)
 			continue;
@@ -912,6 +910,16 @@ size_t symfence_policy_nlibs(const struct symfence_policy *pol)
 	return pol->nlibs;
 }
 
+size_t symfence_policy_nfiles(const struct symfence_policy *pol)
+{
+	return pol->nfiles;
+}
+
+const char *symfence_policy_file(const struct symfence_policy *pol, size_t i)
+{
+	return i < pol->nfiles ? pol->files[i]->name : NULL;
+}
+
 const struct symfence_library *symfence_policy_lib(const struct symfence_policy *pol, size_t i)
 {
 	return i < pol->nlibs ? pol->libs[i] : NULL;
@@ -924,6 +932,17 @@ const struct symfence_library *symfence_policy_find(const struct symfence_policy
 	struct sf_hent *e = sf_htab_get(&pol->names, sf_hash(name, len, false), name, len);
 
 	return e ? pol->libs[e->val] : NULL;
+}
+
+const char *symfence_policy_suggest_library(const struct symfence_policy *pol, const char *name)
+{
+	struct sf_suggest sug;
+	size_t i;
+
+	sf_suggest_init(&sug, name, true);
+	for (i = 0; i < pol->nlibs; i++)
+		sf_suggest_offer(&sug, pol->libs[i]->name);
+	return sug.best;
 }
 
 const struct symfence_library *symfence_policy_owner(const struct symfence_policy *pol,

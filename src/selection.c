@@ -95,12 +95,51 @@ int symfence_selection_add_name(struct symfence_selection *sel, const char *name
 	return sf_add_name(sel, name, NULL, file, line);
 }
 
+static bool sf_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+/*
+ * One line of a symbols file, as GNU objcopy reads it: what follows '#' is a
+ * comment, blanks around the name are dropped, and of several words only the
+ * first is the name (the rest is warned about: llvm-objcopy would take the
+ * whole line as one name). Returns the name (in line, NUL-terminated), or NULL.
+ */
+static char *sf_symbols_line(struct symfence_ctx *ctx, const char *path, unsigned int lineno,
+			     char *line)
+{
+	char *s = line, *e, *rest, *end;
+
+	e = strchr(s, '#');
+	if (e)
+		*e = '\0';
+	while (sf_blank(*s))
+		s++;
+	for (e = s; *e && !sf_blank(*e); e++)
+		;
+	for (rest = e; sf_blank(*rest); rest++)
+		;
+	if (*rest) {
+		for (end = rest + strlen(rest); sf_blank(end[-1]); end--)
+			;
+		*end = '\0';
+		symfence_report(
+			ctx, SYMFENCE_WARNING, path, lineno, (unsigned int)(rest - line) + 1, NULL,
+			"ignoring '%s' after the symbol name, as GNU objcopy does (llvm-objcopy takes the whole line as one name)",
+			rest);
+	}
+	*e = '\0';
+	return *s ? s : NULL;
+}
+
 int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_selection *sel,
 				const char *path)
 {
-	char *line = NULL, *copy, **files;
+	char *line = NULL, *copy, **files, *name;
 	size_t cap = 0;
 	unsigned int lineno = 0;
+	ssize_t len;
 	FILE *f;
 	int err = 0;
 
@@ -121,30 +160,29 @@ int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_select
 	}
 	sel->files = files;
 	sel->files[sel->nfiles++] = copy;
-	while (getline(&line, &cap, f) >= 0) {
-		char *s = line, *e;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		const char *nul = memchr(line, '\0', (size_t)len);
 
 		lineno++;
-		e = strchr(s, '#');
-		if (e)
-			*e = '\0';
-		s += strspn(s, " \t\r\n");
-		e = s + strcspn(s, " \t\r\n");
-		if (*e && e[strspn(e, " \t\r\n")]) {
+		if (nul) { /* the two objcopys read it differently: refuse rather than guess */
 			symfence_report(ctx, SYMFENCE_ERROR, path, lineno,
-					(unsigned int)(e + strspn(e, " \t\r\n") - line) + 1, NULL,
-					"one symbol name per line expected");
+					(unsigned int)(nul - line) + 1, NULL,
+					"NUL byte in the symbols file (symbols files are text)");
 			err = -EINVAL;
 			continue;
 		}
-		*e = '\0';
-		if (!*s)
+		name = sf_symbols_line(ctx, path, lineno, line);
+		if (!name)
 			continue;
-		s = strdup(s);
-		if (!s || sf_add_name(sel, s, s, copy, lineno)) {
+		name = strdup(name);
+		if (!name || sf_add_name(sel, name, name, copy, lineno)) {
 			err = -ENOMEM;
 			break;
 		}
+	}
+	if (!err && ferror(f)) {
+		err = -EIO;
+		symfence_error(ctx, path, "cannot read: %s", strerror(errno));
 	}
 	free(line);
 	fclose(f);
@@ -197,7 +235,14 @@ int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_sele
 		const struct symfence_library *lib = symfence_policy_find(policy, library);
 
 		if (!lib) {
-			symfence_error(ctx, NULL, "no library '%s' in the rules", library);
+			const char *hint = symfence_policy_suggest_library(policy, library);
+
+			if (hint)
+				symfence_error(ctx, NULL,
+					       "no library '%s' in the rules (did you mean '%s'?)",
+					       library, hint);
+			else
+				symfence_error(ctx, NULL, "no library '%s' in the rules", library);
 			return -ENOENT;
 		}
 		return symfence_selection_add_library(sel, lib);
@@ -262,6 +307,27 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 	return -1;
 }
 
+/* Suggestions cost a pass over the symbols each: only for the first few names. */
+#define SF_MAX_SUGGESTIONS 8
+
+/* The global or weak name of obj closest to name, for "did you mean", or NULL. */
+static const char *sf_suggest_symbol(const struct symfence_object *obj, const char *name)
+{
+	struct sf_suggest sug;
+	size_t i;
+
+	sf_suggest_init(&sug, name, false);
+	for (i = 1; obj && i < symfence_object_nsyms(obj) && sug.bestd; i++) {
+		GElf_Sym sym;
+		const char *n;
+
+		if (!symfence_object_sym(obj, i, &sym, NULL, &n) && *n &&
+		    GELF_ST_BIND(sym.st_info) != STB_LOCAL)
+			sf_suggest_offer(&sug, n);
+	}
+	return sug.best;
+}
+
 /* Is name the name of a local symbol of obj? (Only asked about names that matched nothing.) */
 static bool sf_local_named(const struct symfence_object *obj, const char *name)
 {
@@ -284,22 +350,34 @@ int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 					bool allow_missing)
 {
 	enum symfence_severity sev = allow_missing ? SYMFENCE_WARNING : SYMFENCE_ERROR;
-	size_t i, j;
+	size_t i, j, nsuggested = 0;
 	int err = 0;
 
 	for (i = 0; i < sel->nnames; i++) {
 		const struct sf_name *n = &sel->names[i];
-		const char *what;
+		const char *what, *hint = NULL;
+		char mean[256] = "";
 
 		if (hits[n->id])
 			continue;
-		what = sf_local_named(obj, n->name) ? "is already local in" : "is not in";
+		if (sf_local_named(obj, n->name)) {
+			what = "is already local in";
+		} else {
+			what = "is not in";
+			/* errors only: --allow-missing runs may miss many names on purpose */
+			if (!allow_missing && nsuggested < SF_MAX_SUGGESTIONS) {
+				nsuggested++;
+				hint = sf_suggest_symbol(obj, n->name);
+			}
+		}
+		if (hint)
+			snprintf(mean, sizeof(mean), " (did you mean '%s'?)", hint);
 		if (n->file)
-			symfence_report(ctx, sev, n->file, n->line, 1, NULL, "symbol '%s' %s %s",
-					n->name, what, object);
+			symfence_report(ctx, sev, n->file, n->line, 1, NULL, "symbol '%s' %s %s%s",
+					n->name, what, object, mean);
 		else
 			symfence_report(ctx, sev, object, 0, 0, NULL,
-					"symbol '%s' %s this object%s", n->name, what,
+					"symbol '%s' %s this object%s%s", n->name, what, mean,
 					allow_missing ? "" : " (--allow-missing ignores this)");
 		if (!allow_missing)
 			err = -ENOENT;

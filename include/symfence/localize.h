@@ -28,6 +28,7 @@ struct symfence_localize_opts {
 	symfence_select_fn select;
 	void *select_arg;
 	size_t nselectors;    /* ids are < nselectors; hits[] in the plan has this size */
+	size_t *hits;	      /* optional [nselectors]: the plan's hits, also when it is refused */
 	bool strip_signature; /* drop an appended module signature instead of refusing */
 	bool verify;	      /* re-read the result and check every relocation (seal) */
 };
@@ -43,9 +44,10 @@ bool symfence_module_entry_point(const char *name);
 
 /*
  * Validates obj and plans the rewrite. Every symbol that cannot be localized
- * safely is reported (not only the first); then -EPERM is returned. A
- * malformed object gives -EINVAL. Warnings (weak, aliases, local collisions)
- * are reported and do not fail.
+ * safely is reported (not only the first); then -EPERM is returned, with
+ * opts->hits filled (so that the caller can report the requests that matched
+ * nothing too). A malformed object gives -EINVAL. Warnings (weak, aliases,
+ * local collisions) are reported and do not fail.
  */
 int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj,
 			   const struct symfence_localize_opts *opts, struct symfence_plan **out);
@@ -86,5 +88,26 @@ int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void
 struct iovec;
 int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path, const struct iovec *iov,
 			      size_t n, unsigned int mode);
+
+/*
+ * The file an output path names, to refuse an output that is also an input:
+ * the same device and inode (the same name, a hard link, a symbolic link).
+ * An output that does not exist yet names no input.
+ */
+struct symfence_output_guard {
+	const char *path;
+	bool exists;
+	unsigned long long dev, ino;
+};
+
+void symfence_output_guard_init(struct symfence_output_guard *g, const char *path);
+/* Is path the output's file? */
+bool symfence_output_guard_same(const struct symfence_output_guard *g, const char *path);
+/*
+ * Refuses path when it is the output's file: "the output is the same file as
+ * WHAT 'path'" (what: "the object", "the rules file", ...); -EEXIST. 0 otherwise.
+ */
+int symfence_output_guard_check(struct symfence_ctx *ctx, const struct symfence_output_guard *g,
+				const char *what, const char *path);
 
 #endif

@@ -41,10 +41,16 @@ int symfence_policy_load(struct symfence_ctx *ctx, const char *const *files, siz
 			 struct symfence_policy **out);
 void symfence_policy_free(struct symfence_policy *policy);
 
+/* Every rules file read, the included ones too, as diagnostics name them. */
+size_t symfence_policy_nfiles(const struct symfence_policy *policy);
+const char *symfence_policy_file(const struct symfence_policy *policy, size_t i);
+
 size_t symfence_policy_nlibs(const struct symfence_policy *policy);
 const struct symfence_library *symfence_policy_lib(const struct symfence_policy *policy, size_t i);
 const struct symfence_library *symfence_policy_find(const struct symfence_policy *policy,
 						    const char *name);
+/* For "did you mean": the library name closest to a name that is not one, or NULL. */
+const char *symfence_policy_suggest_library(const struct symfence_policy *policy, const char *name);
 /* The library whose objects patterns match path (relative to the root), or NULL. */
 const struct symfence_library *symfence_policy_owner(const struct symfence_policy *policy,
 						     const char *path);

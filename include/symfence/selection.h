@@ -25,7 +25,11 @@ void symfence_selection_free(struct symfence_selection *sel);
 /* An exact symbol name; file/line say where it was given (file NULL: the command line). */
 int symfence_selection_add_name(struct symfence_selection *sel, const char *name, const char *file,
 				unsigned int line);
-/* Names from a file, one per line, '#' comments and blank lines ignored (objcopy's format). */
+/*
+ * Names from a file as GNU objcopy reads them: one per line, blanks around it
+ * and '#' comments ignored, of several words the first (the rest is warned
+ * about). A NUL byte is an error at its file:line:col; every line is read.
+ */
 int symfence_selection_add_file(struct symfence_ctx *ctx, struct symfence_selection *sel,
 				const char *path);
 /* The private set of one library. */

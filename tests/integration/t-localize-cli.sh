@@ -49,15 +49,53 @@ expect_output "text input: message" "$T/out" "^$T/source.c: error: not an ELF fi
 ar rc "$T/lib.a" "$lib" 2>/dev/null
 expect_status 2 "archive input" "$SYMFENCE" localize -s lib_helper "$T/lib.a" -o "$T/u.o"
 expect_output "archive input: message" "$T/out" "^$T/lib.a: error: an ar archive, not an object"
+# Cut short, as a truncated copy of a .ko is: inside the section header table
+# (readelf, the oracle, cannot read the section headers either), and inside the ELF header.
+shoff=$(readelf -hW "$lib" | awk '/Start of section headers/ { print $5 }')
+head -c $((shoff + 10)) "$lib" >"$T/cut.ko"
+readelf -SW "$T/cut.ko" >"$T/cut.readelf" 2>&1
+expect_output "truncated .ko: readelf cannot read its section headers either" "$T/cut.readelf" \
+	'extends past end of file for section headers'
+expect_status 2 "truncated .ko" "$SYMFENCE" localize -s lib_helper "$T/cut.ko" -o "$T/u.o"
+expect_output "truncated .ko: the section header table lies outside the file" "$T/out" \
+	"^$T/cut.ko: error: the section header table lies outside the file \(offset 0x[0-9a-f]+, [0-9]+ entries of 64 bytes, file size 0x[0-9a-f]+\)\$"
+head -c 40 "$lib" >"$T/cut.o"
+expect_status 2 "truncated ELF header" "$SYMFENCE" localize -s lib_helper "$T/cut.o" -o "$T/u.o"
+expect_output "truncated ELF header: message" "$T/out" \
+	"^$T/cut.o: error: the ELF header is truncated: the file has 40 bytes, an ELF64 header 64\$"
 check "input errors write nothing" test ! -e "$T/u.o"
 
 # Symbols files.
 expect_status 2 "missing symbols file" "$SYMFENCE" localize --symbols-file "$T/none.list" "$lib" -o "$T/u.o"
 expect_output "missing symbols file: message" "$T/out" "^$T/none.list: error: cannot open: No such file or directory\$"
-printf 'lib_helper\nlib_counter lib_table\n' >"$T/two.list"
-expect_status 2 "two names on one line" "$SYMFENCE" localize --symbols-file "$T/two.list" "$lib" -o "$T/u.o"
-expect_output "two names on one line: file:line:col message" "$T/out" \
-	"^$T/two.list:2:[0-9]+: error: one symbol name per line expected\$"
+# The files objcopy reads (the lines of llvm-objcopy's keep-global-symbols.test):
+# blanks around a name, '# comment' after it, blank and comment-only lines, CRLF,
+# and two words on a line, of which GNU objcopy takes the first and warns.
+printf '  lib_helper  \nlib_counter # lib_table\n  lib_hook lib_other  \n   \n# File with no symbols\n\n\tlib_table\t# tab\r\n' \
+	>"$T/gnu.list"
+expect_status 0 "symbols file as objcopy reads it" \
+	"$SYMFENCE" localize --symbols-file "$T/gnu.list" "$lib" -o "$T/gnu.o"
+expect_output "symbols file: two words on a line are warned about at file:line:col" "$T/out" \
+	"^$T/gnu.list:3:12: warning: ignoring 'lib_other' after the symbol name, as GNU objcopy does \(llvm-objcopy takes the whole line as one name\)\$"
+objcopy --localize-symbols="$T/gnu.list" "$lib" "$T/gnu-objcopy.o" 2>"$T/objcopy.err"
+expect_output "symbols file: GNU objcopy warns about the same line" "$T/objcopy.err" \
+	"gnu.list:3: Ignoring rubbish found on this line"
+check "symbols file: the same symbols as objcopy reading the same file" \
+	oracle same-syms "$T/gnu.o" "$T/gnu-objcopy.o"
+rewrite_ok "symbols file as objcopy reads it" "$lib" "$T/gnu.o" lib_helper lib_counter lib_hook lib_table
+grep -v lib_other "$T/gnu.list" >"$T/both.list"
+if have llvm-objcopy; then
+	"$SYMFENCE" localize --symbols-file "$T/both.list" "$lib" -o "$T/both.o" 2>/dev/null
+	llvm-objcopy --localize-symbols="$T/both.list" "$lib" "$T/both-llvm.o"
+	check "symbols file: the same symbols as llvm-objcopy reading the same file" \
+		oracle same-syms "$T/both.o" "$T/both-llvm.o"
+fi
+printf 'lib_helper\nlib_\0counter\nlib_table\nlib_\0hook\n' >"$T/nul.list"
+expect_status 2 "a NUL byte in a symbols file" \
+	"$SYMFENCE" localize --symbols-file "$T/nul.list" "$lib" -o "$T/u.o"
+expect_output "a NUL byte: an error at file:line:col" "$T/out" \
+	"^$T/nul.list:2:5: error: NUL byte in the symbols file \(symbols files are text\)\$"
+expect_output "a NUL byte: every line is read" "$T/out" "^$T/nul.list:4:5: error: NUL byte"
 check "symbols file errors write nothing" test ! -e "$T/u.o"
 printf '# objcopy format\r\n\r\n  lib_helper  \r\nlib_counter # trailing comment\n\tlib_table\n' >"$T/crlf.list"
 expect_status 0 "symbols file with CRLF, blanks and comments" \
@@ -102,6 +140,22 @@ expect_output "-r: ... message" "$T/out" "^$lib: error: belongs to no library of
 expect_status 2 "-r: -l names no library" \
 	"$SYMFENCE" localize -r "$T/other.rules" -l nope "$lib" -o "$T/r4.o"
 expect_output "-r: ... message" "$T/out" "^symfence: error: no library 'nope' in the rules\$"
+expect_status 2 "-r: -l misspelled" "$SYMFENCE" localize -r "$T/pub.rules" -l mylbi "$lib" -o "$T/r4.o"
+expect_output "-r: -l misspelled: did you mean" "$T/out" \
+	"^symfence: error: no library 'mylbi' in the rules \(did you mean 'mylib'\?\)\$"
+
+# Misspelled names: the nearest global of the object is suggested.
+expect_status 2 "-s misspelled" "$SYMFENCE" localize -s lib_helpr -s LIB_TABLE -s zzz_none "$lib" -o "$T/r4.o"
+expect_output "-s misspelled: did you mean" "$T/out" \
+	"^$lib: error: symbol 'lib_helpr' is not in this object \(did you mean 'lib_helper'\?\) \(--allow-missing ignores this\)\$"
+expect_output "-s misspelled: case" "$T/out" "symbol 'LIB_TABLE' is not in this object \(did you mean 'lib_table'\?\)"
+expect_output "-s misspelled: nothing near, no suggestion" "$T/out" \
+	"^$lib: error: symbol 'zzz_none' is not in this object \(--allow-missing ignores this\)\$"
+printf 'lib_cuonter\n' >"$T/typo.list"
+expect_status 2 "symbols file: misspelled" "$SYMFENCE" localize --symbols-file "$T/typo.list" "$lib" -o "$T/r4.o"
+expect_output "symbols file: misspelled: did you mean" "$T/out" \
+	"^$T/typo.list:1:1: error: symbol 'lib_cuonter' is not in $lib \(did you mean 'lib_counter'\?\)\$"
+check "-s misspelled: nothing written" test ! -e "$T/r4.o"
 printf 'library mylib\n\tobjects lib.o\n\tprivate lib_helper undefined_fn\n' >"$T/undef.rules"
 cp "$x/features.o" "$T/features.o"
 printf 'library f\n\tobjects features.o\n\tprivate undefined_fn hidden_fn\n' >"$T/f.rules"
@@ -110,16 +164,59 @@ expect_status 1 "-r: a private symbol that cannot be localized" \
 expect_output "-r: ... is refused" "$T/out" "cannot localize 'undefined_fn': it is undefined here"
 check "-r failures write nothing" test ! -e "$T/r4.o"
 
-# Modes: the output has the input's permission bits, whatever the umask.
+# Modes, against objcopy under several umasks: -o gives a new file the input's
+# permission bits less the umask, as llvm-objcopy (and cp) do; --in-place, and
+# -o naming IN, keep the input's mode as it was, as GNU objcopy and llvm-objcopy
+# do. (GNU objcopy 2.40 gives a new -o file 0666 less the umask, whatever IN's mode.)
 for mode in 600 640 755; do
-	cp "$lib" "$T/m.o"
-	chmod "$mode" "$T/m.o"
-	(umask 077 && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m-out.o" 2>/dev/null)
-	check "mode $mode kept with -o" test "$(stat -c %a "$T/m-out.o")" = "$mode"
-	(umask 000 && "$SYMFENCE" localize -s lib_helper "$T/m.o" --in-place 2>/dev/null)
-	check "mode $mode kept with --in-place" test "$(stat -c %a "$T/m.o")" = "$mode"
-	rm -f "$T/m-out.o"
+	for u in 022 077 002; do
+		cp "$lib" "$T/m.o"
+		chmod "$mode" "$T/m.o"
+		rm -f "$T/m-out.o" "$T/m-llvm.o"
+		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m-out.o" 2>/dev/null)
+		if have llvm-objcopy; then
+			(umask $u && llvm-objcopy --localize-symbol=lib_helper "$T/m.o" "$T/m-llvm.o")
+			want=$(stat -c %a "$T/m-llvm.o")
+		else
+			want=$(printf '%o' $((0$mode & ~0$u)))
+		fi
+		check "mode $mode, umask $u: -o gives llvm-objcopy's mode ($want)" \
+			test "$(stat -c %a "$T/m-out.o")" = "$want"
+		cp -p "$T/m.o" "$T/m-gnu.o"
+		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" --in-place 2>/dev/null &&
+			objcopy --localize-symbol=lib_helper "$T/m-gnu.o")
+		check "mode $mode, umask $u: --in-place keeps it, as objcopy in place does" \
+			test "$(stat -c %a "$T/m.o")" = "$mode" -a "$(stat -c %a "$T/m-gnu.o")" = "$mode"
+		cp "$lib" "$T/m.o"
+		chmod "$mode" "$T/m.o"
+		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m.o" 2>/dev/null)
+		check "mode $mode, umask $u: -o naming IN keeps it" test "$(stat -c %a "$T/m.o")" = "$mode"
+	done
 done
+rm -f "$T/m-out.o" "$T/m-llvm.o" "$T/m-gnu.o"
+
+# -o may name IN (that is --in-place), not a rules file or a symbols file.
+printf 'lib_helper\n' >"$T/guard.list"
+cp "$T/guard.list" "$T/guard.orig"
+expect_status 2 "-o naming the symbols file" \
+	"$SYMFENCE" localize --symbols-file "$T/guard.list" "$lib" -o "$T/guard.list"
+expect_output "-o naming the symbols file: message" "$T/out" \
+	"^$T/guard.list: error: the output is the same file as the symbols file '$T/guard.list'; nothing written\$"
+check "-o naming the symbols file: it is untouched" cmp "$T/guard.list" "$T/guard.orig"
+cp "$T/priv.rules" "$T/guard.orig"
+ln -sf priv.rules "$T/priv-link.rules"
+expect_status 2 "-o naming the rules file (through a symlink)" \
+	"$SYMFENCE" localize -r "$T/priv.rules" "$lib" -o "$T/priv-link.rules"
+expect_output "-o naming the rules file: message" "$T/out" \
+	"^$T/priv-link.rules: error: the output is the same file as the rules file '$T/priv.rules'; nothing written\$"
+check "-o naming the rules file: it is untouched" cmp "$T/priv.rules" "$T/guard.orig"
+printf 'include priv.rules\n' >"$T/top.rules"
+expect_status 2 "-o naming an included rules file" \
+	"$SYMFENCE" localize -r "$T/top.rules" "$lib" -o "$T/priv.rules"
+expect_output "-o naming an included rules file: message" "$T/out" \
+	"the output is the same file as the rules file '$T/priv.rules'; nothing written\$"
+check "-o naming an included rules file: it is untouched" cmp "$T/priv.rules" "$T/guard.orig"
+check "-o naming an input: no temporary file left" no_temp "$T"
 
 # --in-place: the same bytes as -o; through a symlink the target is replaced.
 cp "$lib" "$T/ip.o"

@@ -6,7 +6,9 @@
 # exported symbols (old ___ksymtab+ sections, __ksymtab_ labels, 6.5+
 # .export_symbol), SHN_LIVEPATCH, LTO (GCC and LLVM bitcode), ET_EXEC, ET_DYN,
 # an unknown section type linked to .symtab (SHT_CREL), an appended module
-# signature (unless --strip-signature), and a name that is not in the object.
+# signature (unless --strip-signature), a name that is not in the object,
+# processor commons (SHN_X86_64_LCOMMON, SHN_MIPS_SCOMMON, Hexagon) and other
+# special section indices judged by e_machine, and STB_GNU_UNIQUE.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/fixtures/loc-test-lib.sh"
 
@@ -31,8 +33,16 @@ if need "features" "$x/features.o"; then
 		-s hidden_fn -s undefined_fn -s common_var "$f" -o "$R"
 	expect_output "two refusals: the other one too" "$T/out" "cannot localize 'undefined_fn'"
 	check "two refusals: two error lines" test "$(grep -c ': error: ' "$T/out")" = 2
-	refused "refusal and missing name" 1 "cannot localize 'common_var'" \
-		-s common_var -s no_such_symbol "$f" -o "$R"
+	# Every problem of the request, of every kind: the refusal and the absent name
+	# (exit 2: the request itself is wrong, as in audit 2 wins over 1).
+	refused "refusal and missing name" 2 "^$f: error: cannot localize 'common_var'" \
+		-s no_such_symbol -s common_var "$f" -o "$R"
+	expect_output "refusal and missing name: the missing name too" "$T/out" \
+		"^$f: error: symbol 'no_such_symbol' is not in this object \(--allow-missing ignores this\)\$"
+	refused "refusal and missing name, --allow-missing" 1 "cannot localize 'common_var'" \
+		--allow-missing -s no_such_symbol -s common_var "$f" -o "$R"
+	expect_output "refusal and missing name, --allow-missing: a warning for the name" \
+		"$T/out" "^$f: warning: symbol 'no_such_symbol' is not in this object\$"
 	# --allow-missing does not allow an unsafe symbol
 	refused "--allow-missing does not excuse a refusal" 1 "cannot localize 'undefined_fn'" \
 		--allow-missing -s undefined_fn "$f" -o "$R"
@@ -147,10 +157,15 @@ if need "library" "$x/lib.o"; then
 	expect_output "CREL fixture: .rela.text has type 0x40000014" "$T/crel.sec" \
 		'\] \.rela\.text +(40000014|LOUSER\+0x14|CREL)'
 	refused "SHT_CREL" 2 \
-		"^$T/crel.o: error: section '\.rela\.text' \(type 0x40000014\) refers to the symbol table in a way symfence does not know \(SHT_CREL\?\); nothing written\$" \
+		"^$T/crel.o: error: section '\.rela\.text' is SHT_CREL \(compact relocations\), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written\$" \
 		-s lib_helper "$T/crel.o" -o "$R"
-	refused_in_place "SHT_CREL" 2 "refers to the symbol table in a way symfence does not know" \
-		"$T/crel.o" -s lib_helper
+	refused_in_place "SHT_CREL" 2 "is SHT_CREL \(compact relocations\)" "$T/crel.o" -s lib_helper
+	# Another type: said as it is, with no guess.
+	cp "$lib" "$T/odd.o"
+	elfpatch shtype "$T/odd.o" .rela.text 0x6ffffff0
+	refused "unknown type linked to .symtab" 2 \
+		"^$T/odd.o: error: section '\.rela\.text' \(type 0x6ffffff0\) refers to the symbol table in a way symfence does not know; nothing written\$" \
+		-s lib_helper "$T/odd.o" -o "$R"
 
 	# Two relocation sections made to share their bytes: both would be patched.
 	cp "$lib" "$T/overlap.o"
@@ -198,3 +213,84 @@ if need "library" "$x/lib.o"; then
 		cmp "$T/inplace.ko" "$T/unsigned.o"
 	check "signed module: no temporary file left" no_temp "$T"
 fi
+
+# Processor-specific commons and other special section indices, judged by
+# e_machine: readelf (the oracle) shows what the index is; only SHN_ABS is
+# localized. x86_64 medium-model commons are SHN_X86_64_LCOMMON (LARGE_COM).
+printf 'int big_common[100000];\nint lib_use(void) { return big_common[5]; }\n' >"$T/lcomm.c"
+if gcc -mcmodel=medium -fcommon -c "$T/lcomm.c" -o "$T/lcomm.o"; then
+	readelf -sW "$T/lcomm.o" >"$T/lcomm.syms"
+	expect_output "LCOMMON fixture: readelf shows LARGE_COM" "$T/lcomm.syms" ' LARGE_COM big_common$'
+	refused "SHN_X86_64_LCOMMON" 1 \
+		"^$T/lcomm.o: error: cannot localize 'big_common': it is SHN_X86_64_LCOMMON, a common symbol \(build with -fno-common or link with ld -d\)\$" \
+		-s big_common "$T/lcomm.o" -o "$R"
+	refused_in_place "SHN_X86_64_LCOMMON" 1 "it is SHN_X86_64_LCOMMON" "$T/lcomm.o" -s big_common
+	# The advice works: ld -r -d gives the common a section (.lbss), and then it localizes.
+	ld -r -d "$T/lcomm.o" -o "$T/lcomm-d.o"
+	expect_status 0 "LCOMMON after ld -r -d: localized" \
+		"$SYMFENCE" localize -s big_common "$T/lcomm-d.o" -o "$T/lcomm-loc.o"
+	rewrite_ok "LCOMMON after ld -r -d" "$T/lcomm-d.o" "$T/lcomm-loc.o" big_common
+	for v in 0xff00 0xff03 0xff40; do
+		cp "$T/lcomm.o" "$T/special.o"
+		elfpatch shndx "$T/special.o" lib_use "$v"
+		readelf -sW "$T/special.o" >"$T/special.syms"
+		expect_output "x86_64 index $v: readelf shows a special index" "$T/special.syms" \
+			"(PRC|RSV|OS) ?\[$v\] lib_use\$"
+		refused "x86_64 index $v" 1 \
+			"^$T/special.o: error: cannot localize 'lib_use': its section index $v \((processor-specific|reserved), unknown for machine 62\) is special, and symfence does not know it to be safe to localize\$" \
+			-s lib_use "$T/special.o" -o "$R"
+	done
+	cp "$T/lcomm.o" "$T/abs.o"
+	elfpatch shndx "$T/abs.o" lib_use 0xfff1
+	expect_status 0 "x86_64 SHN_ABS: localized" "$SYMFENCE" localize -s lib_use "$T/abs.o" -o "$T/abs-loc.o"
+	rewrite_ok "SHN_ABS" "$T/abs.o" "$T/abs-loc.o" lib_use
+fi
+# MIPS small commons (.scommon): clang's common retyped, as gas -G8 writes it.
+printf 'int small_common;\nint lib_use(void) { return small_common; }\n' >"$T/scomm.c"
+if clang --target=mips-linux-gnu -mno-abicalls -fno-pic -fcommon -c "$T/scomm.c" -o "$T/scomm.o" 2>/dev/null; then
+	elfpatch shndx "$T/scomm.o" small_common 0xff03
+	readelf -sW "$T/scomm.o" >"$T/scomm.syms"
+	expect_output "MIPS SCOMMON fixture: readelf shows SCOM" "$T/scomm.syms" ' SCOM small_common$'
+	refused "SHN_MIPS_SCOMMON" 1 \
+		"^$T/scomm.o: error: cannot localize 'small_common': it is SHN_MIPS_SCOMMON, a common symbol \(build with -fno-common or link with ld -d\)\$" \
+		-s small_common "$T/scomm.o" -o "$R"
+else
+	skip "MIPS SCOMMON: clang cannot build for mips-linux-gnu"
+fi
+if clang --target=hexagon -fcommon -c "$T/scomm.c" -o "$T/hcomm.o" 2>/dev/null; then
+	elfpatch shndx "$T/hcomm.o" small_common 0xff03
+	readelf -hW "$T/hcomm.o" >"$T/hcomm.h"
+	expect_output "Hexagon fixture: readelf says QUALCOMM DSP6" "$T/hcomm.h" 'Machine: +QUALCOMM DSP6'
+	refused "SHN_HEXAGON_SCOMMON_4" 1 \
+		"^$T/hcomm.o: error: cannot localize 'small_common': it is SHN_HEXAGON_SCOMMON_4, a common symbol" \
+		-s small_common "$T/hcomm.o" -o "$R"
+else
+	skip "Hexagon SCOMMON: clang cannot build for hexagon"
+fi
+
+# STB_GNU_UNIQUE: one definition program-wide. GNU objcopy leaves it UNIQUE
+# (llvm-objcopy makes it LOCAL); symfence refuses it.
+cat >"$T/uniq.s" <<'EOS'
+	.data
+	.globl uniq_var
+	.type uniq_var, @gnu_unique_object
+	.size uniq_var, 4
+uniq_var:
+	.long 1
+	.text
+	.globl plain_fn
+	.type plain_fn, @function
+plain_fn:
+	movl uniq_var(%rip), %eax
+	ret
+EOS
+as "$T/uniq.s" -o "$T/uniq.o"
+objcopy --localize-symbol=uniq_var "$T/uniq.o" "$T/uniq-objcopy.o"
+symtab_of "$T/uniq-objcopy.o" >"$T/uniq.syms"
+expect_output "UNIQUE fixture: GNU objcopy leaves it UNIQUE" "$T/uniq.syms" '^uniq_var UNIQUE '
+refused "STB_GNU_UNIQUE" 1 \
+	"^$T/uniq.o: error: cannot localize 'uniq_var': it is STB_GNU_UNIQUE, which asks for one definition in the whole program; a local copy would break that\$" \
+	-s uniq_var "$T/uniq.o" -o "$R"
+refused_in_place "STB_GNU_UNIQUE" 1 "it is STB_GNU_UNIQUE" "$T/uniq.o" -s uniq_var
+expect_status 0 "UNIQUE: its neighbour localizes" "$SYMFENCE" localize -s plain_fn "$T/uniq.o" -o "$T/uniq-loc.o"
+rewrite_ok "UNIQUE neighbour" "$T/uniq.o" "$T/uniq-loc.o" plain_fn

@@ -198,3 +198,46 @@ if need "C++" "$x/comdat-cxx.o"; then
 	check "C++: COMDAT groups keep their signatures (readelf -g)" cmp "$T/g1" "$T/g2"
 	expect_output "C++: there are COMDAT groups to check" "$T/g2" "COMDAT group section .* \[_Z3inli\]"
 fi
+
+# Separate debug files: objcopy --only-keep-debug empties the code (SHT_NOBITS)
+# and keeps the relocations; eu-strip -f also empties the relocation sections
+# of the code (SHT_NOBITS, still linked to .symtab), crafted here from the
+# first, and made by eu-strip itself when elfutils is installed. Nothing to renumber in those: the result must equal objcopy's and
+# llvm-objcopy's, and pass the readelf oracles.
+if need "debug file" "$x/lib.o"; then
+	objcopy --only-keep-debug "$x/lib.o" "$T/lib.debug"
+	expect_status 0 "debug file (objcopy --only-keep-debug): localize" \
+		"$SYMFENCE" localize "${sflags[@]}" "$T/lib.debug" -o "$T/lib-loc.debug"
+	rewrite_ok "debug file" "$T/lib.debug" "$T/lib-loc.debug" "${PRIVATE[@]}"
+	same_as_objcopy "debug file" "$T/lib.debug" "$T/lib-loc.debug" objcopy "${PRIVATE[@]}"
+	cp "$T/lib.debug" "$T/nobits.debug"
+	elfpatch shtype "$T/nobits.debug" .rela.text 8
+	elfpatch shtype "$T/nobits.debug" .rela.eh_frame 8
+	readelf -SW "$T/nobits.debug" >"$T/nobits.sec"
+	expect_output "NOBITS relocations fixture: .rela.text is NOBITS, linked to .symtab" \
+		"$T/nobits.sec" '\] \.rela\.text +NOBITS +[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ 18 +I '
+	expect_status 0 "debug file with NOBITS relocations: localize" \
+		"$SYMFENCE" localize "${sflags[@]}" "$T/nobits.debug" -o "$T/nobits-loc.debug"
+	rewrite_ok "NOBITS relocations" "$T/nobits.debug" "$T/nobits-loc.debug" "${PRIVATE[@]}"
+	same_as_objcopy "NOBITS relocations" "$T/nobits.debug" "$T/nobits-loc.debug" objcopy \
+		"${PRIVATE[@]}"
+	if have llvm-objcopy; then
+		same_as_objcopy "NOBITS relocations (llvm)" "$T/nobits.debug" "$T/nobits-loc.debug" \
+			llvm-objcopy "${PRIVATE[@]}"
+	fi
+	# The real thing, when elfutils is installed.
+	if have eu-strip; then
+		cp "$x/lib.o" "$T/eu.o"
+		eu-strip -f "$T/eu.debug" "$T/eu.o"
+		readelf -SW "$T/eu.debug" >"$T/eu.sec"
+		expect_output "eu-strip -f: .rela.text is NOBITS in the debug file" "$T/eu.sec" \
+			'\] \.rela\.text +NOBITS '
+		expect_status 0 "eu-strip -f debug file: localize" \
+			"$SYMFENCE" localize "${sflags[@]}" "$T/eu.debug" -o "$T/eu-loc.debug"
+		rewrite_ok "eu-strip -f debug file" "$T/eu.debug" "$T/eu-loc.debug" "${PRIVATE[@]}"
+		same_as_objcopy "eu-strip -f debug file" "$T/eu.debug" "$T/eu-loc.debug" objcopy \
+			"${PRIVATE[@]}"
+	else
+		skip "eu-strip -f debug file: elfutils is not installed"
+	fi
+fi

@@ -113,6 +113,22 @@ expect_status 2 "unreadable rules file" "$SYMFENCE" rules check nope.rules
 expect_output "unreadable rules file: message" "$T/out" \
 	"^nope\.rules: error: cannot read rules file: No such file or directory$"
 
+# rules show with -r takes the other arguments as objects: a rules file among them
+# is a usage error, not "not an ELF file".
+expect_status 2 "rules show RULES -r RULES" "$SYMFENCE" rules show warn.rules -r two.rules
+expect_output "rules show RULES -r RULES: a usage message" "$T/out" \
+	"^symfence: error: 'warn\.rules' is a rules file, but with -r the other arguments are objects: give it with -r too$"
+expect_output "rules show RULES -r RULES: the hint" "$T/out" "^Try 'symfence rules show --help'\.$"
+check "rules show RULES -r RULES: not called an ELF file" sh -c "! grep -q 'not an ELF file' '$T/out'"
+
+# A NUL byte would cut the word it is in ("private iommu_\0map" read as iommu_):
+# an error at its place (the column from grep -b, the oracle).
+printf 'library nul\n    objects x.o\n    private iommu_\0map\n' >nul.rules
+col=$(( $(grep -boa 'iommu_' nul.rules | cut -d: -f1) - $(grep -boa '    private' nul.rules | cut -d: -f1) + 7 ))
+expect_status 2 "a NUL byte in a rules file" "$SYMFENCE" rules check nul.rules
+expect_output "a NUL byte: file:line:col" "$T/out" \
+	"^nul\.rules:3:$col: error: NUL byte in the rules file \(rules files are text\)$"
+
 yes bogus | head -30 >many.rules
 expect_status 2 "many errors" "$SYMFENCE" rules check many.rules
 if [ "$(grep -c "error: unknown directive 'bogus'" "$T/out")" = 20 ] &&

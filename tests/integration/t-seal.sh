@@ -152,6 +152,16 @@ expect_status 2 "stale pattern: exit 2" $SYMFENCE seal -r stale.rules -o keep.o
 expect_output "stale pattern: file:line:col message" out \
 	"^stale.rules:3:26: error: private pattern 'lib_gone_\\*' of library 'testlib' matches no symbol in the linked library$"
 [ "$(cat keep.o)" = previous ] && ok "stale pattern: output untouched" || fail "stale pattern: output changed"
+# -l with a misspelled library: did you mean.
+expect_status 2 "seal -l misspelled" $SYMFENCE seal -r lib.rules -l testlb -o keep.o
+expect_output "seal -l misspelled: did you mean" out \
+	"^symfence: error: no library 'testlb' in the rules \\(did you mean 'testlib'\\?\\)$"
+# A stale pattern and a symbol that cannot be localized: both are reported.
+printf 'library c\n    objects common.o\n    private lib_common_* lib_gone_*\n' > both.rules
+expect_status 2 "stale pattern and a refusal: exit 2" $SYMFENCE seal -r both.rules -o keep.o common.o
+expect_output "stale pattern and a refusal: the refusal" out "cannot localize 'lib_common_var': it is SHN_COMMON"
+expect_output "stale pattern and a refusal: the stale pattern" out \
+	"^both.rules:3:26: error: private pattern 'lib_gone_\\*' of library 'c' matches no symbol in the linked library$"
 
 # public: everything the library defines that is not public becomes private.
 printf 'library testlib\n    objects lib/*.o\n    public lib_api lib_api2\n' > public.rules
@@ -167,6 +177,14 @@ expect_output "linker failure: ld's own message is shown" out 'no-such-linker-fl
 expect_output "linker failure: symfence says the linker failed" out \
 	"^symfence: error: the linker 'ld' failed \\(exit status 1\\); its messages are above$"
 [ "$(cat keep.o)" = previous ] && ok "linker failure: output untouched" || fail "linker failure: output changed"
+
+# A linker that exits 0 and writes nothing: said so, not "empty file" about a temporary.
+expect_status 2 "a linker that writes nothing (--ld true)" $SYMFENCE seal -r lib.rules --ld true -o keep.o
+expect_output "a linker that writes nothing: message" out \
+	"^symfence: error: the linker 'true' exited 0 but produced no output$"
+check "a linker that writes nothing: no temporary named" sh -c "! grep -q 'symfence-ld' out"
+[ "$(cat keep.o)" = previous ] && ok "a linker that writes nothing: output untouched" ||
+	fail "a linker that writes nothing: output changed"
 
 # LD-ARGS reach the linker: -m elf_x86_64 is accepted, a wrong emulation is not.
 rm -f em.o
@@ -217,3 +235,62 @@ expect_status 1 "localize -s init_module is refused" $SYMFENCE localize -s init_
 expect_output "localize -s init_module: the message" out \
 	"^mod.o: error: cannot localize 'init_module': it is a module entry point \\(module_init/module_exit\\), which the module's .mod.o calls$"
 [ ! -e x.o ] && ok "localize -s init_module: nothing written" || fail "localize -s init_module wrote x.o"
+
+# The output may not be an input (same inode: the name, a hard link, a symlink):
+# refused before anything is read or written, the file untouched.
+guard() {	# guard NAME MESSAGE-REGEX FILE-THAT-MUST-NOT-CHANGE SEAL-ARGS...
+	local name=$1 re=$2 keep=$3
+	shift 3
+	cp "$keep" guard.orig
+	expect_status 2 "$name: exit 2" $SYMFENCE seal "$@"
+	expect_output "$name: message" out "$re"
+	cmp -s "$keep" guard.orig && ok "$name: the input is untouched" || fail "$name: the input changed"
+	ls -a | grep -q 'symfence' && fail "$name: temporary file left" || ok "$name: no temporary file left"
+}
+guard "-o naming an object the pattern links" \
+	"^lib/core.o: error: the output is the same file as the object 'lib/core.o'; nothing written$" \
+	lib/core.o -r lib.rules -o lib/core.o
+guard "-o naming an object on the command line" \
+	"^lib/extra.o: error: the output is the same file as the object 'lib/extra.o'; nothing written$" \
+	lib/extra.o -r lib.rules -o lib/extra.o lib/core.o lib/extra.o
+ln -f lib/core.o core-hard.o
+guard "-o naming a hard link of an object" \
+	"^core-hard.o: error: the output is the same file as the object 'lib/core.o'; nothing written$" \
+	lib/core.o -r lib.rules -o core-hard.o
+ln -sf lib/core.o core-sym.o
+guard "-o naming a symlink to an object" "the output is the same file as the object 'lib/core.o'" \
+	lib/core.o -r lib.rules -o core-sym.o
+rm -f core-hard.o core-sym.o
+guard "-o naming the rules file" \
+	"^lib.rules: error: the output is the same file as the rules file 'lib.rules'; nothing written$" \
+	lib.rules -r lib.rules -o lib.rules
+printf 'include lib.rules\n' > top.rules
+guard "-o naming an included rules file" \
+	"^lib.rules: error: the output is the same file as the rules file 'lib.rules'; nothing written$" \
+	lib.rules -r top.rules -o lib.rules
+guard "-o naming the @FILE list" \
+	"^lib.mod: error: the output is the same file as the object list 'lib.mod'; nothing written$" \
+	lib.mod -r lib.rules -o lib.mod @lib.mod
+
+# The mode: what ld -r gives (0666 less the umask), for ld.bfd and ld.lld, whatever the
+# mode of the objects or of an old output.
+chmod 0700 lib/core.o
+for u in 022 077 002; do
+	for linker in ld ld.lld; do
+		rm -f sealed.o plain.o
+		(umask $u && $SYMFENCE seal -q -r lib.rules --ld $linker -o sealed.o &&
+			$linker -r -o plain.o lib/core.o lib/extra.o)
+		want=$(stat -c %a plain.o 2>/dev/null)
+		got=$(stat -c %a sealed.o 2>/dev/null)
+		[ -n "$want" ] && [ "$got" = "$want" ] &&
+			ok "umask $u: seal with $linker gives $linker -r's mode ($want)" ||
+			fail "umask $u: seal with $linker gives mode '$got', $linker -r '$want'"
+		chmod 0600 sealed.o
+		(umask $u && $SYMFENCE seal -q -r lib.rules --ld $linker -o sealed.o &&
+			$linker -r -o plain.o lib/core.o lib/extra.o)
+		[ "$(stat -c %a sealed.o)" = "$(stat -c %a plain.o)" ] &&
+			ok "umask $u: over an old 0600 output, seal with $linker still matches $linker -r" ||
+			fail "umask $u: over an old output, seal gives $(stat -c %a sealed.o), $linker -r $(stat -c %a plain.o)"
+	done
+done
+chmod 0644 lib/core.o

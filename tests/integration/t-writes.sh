@@ -5,7 +5,8 @@
 # leaves the destination as it was and no temporary file; short writes and
 # EINTR still give the right bytes; --in-place on a symlink replaces the
 # target and keeps the link; on a hard-linked file the other name keeps the
-# old contents (man/symfence.1); the mode of IN is kept. Then valgrind on the
+# old contents (man/symfence.1); the mode of IN is kept (less the umask for a
+# new -o file). Then valgrind on the
 # localize flow when it is installed and the build is not sanitized.
 . "$(dirname "$0")/../lib.sh"
 
@@ -362,13 +363,17 @@ else
 		echo old), b.o $(cmp -s hard/b.o lib.o && echo old || echo changed)"
 fi
 
-# ---- the mode of IN is kept, whatever the umask ----
+# ---- the mode of IN, less the umask for a new file (like llvm-objcopy); kept in place ----
 cp lib.o mode.o
 chmod 0640 mode.o
 rm -f mode-out.o
-(umask 077 && "$SYMFENCE" localize -s lib_helper_add mode.o -o mode-out.o)
-[ "$(stat -c %a mode-out.o 2>/dev/null)" = 640 ] && ok "-o keeps the mode of IN (0640, umask 077)" ||
+(umask 027 && "$SYMFENCE" localize -s lib_helper_add mode.o -o mode-out.o)
+[ "$(stat -c %a mode-out.o 2>/dev/null)" = 640 ] && ok "-o gives the mode of IN (0640, umask 027)" ||
 	fail "-o gives mode $(stat -c %a mode-out.o 2>/dev/null), expected 640"
+rm -f mode-out.o
+(umask 077 && "$SYMFENCE" localize -s lib_helper_add mode.o -o mode-out.o)
+[ "$(stat -c %a mode-out.o 2>/dev/null)" = 600 ] && ok "-o: the umask applies (0640, umask 077: 0600)" ||
+	fail "-o gives mode $(stat -c %a mode-out.o 2>/dev/null), expected 600"
 chmod 0755 mode.o
 (umask 022 && "$SYMFENCE" localize -s lib_helper_add --in-place mode.o)
 [ "$(stat -c %a mode.o)" = 755 ] && ok "--in-place keeps the mode (0755)" ||

@@ -475,6 +475,106 @@ START_TEST(test_refuse_livepatch)
 }
 END_TEST
 
+/*
+ * Special section indices judged by the machine: processor commons are
+ * refused as commons, every other special index but SHN_ABS as unknown.
+ */
+static const struct {
+	uint16_t machine, shndx;
+	const char *message; /* NULL: localized */
+} special_indices[] = {
+	{ EM_X86_64, 0xff02,
+	  "t.o: error: cannot localize 'sp': it is SHN_X86_64_LCOMMON, a common symbol (build with -fno-common or link with ld -d)" },
+	{ EM_MIPS, 0xff03,
+	  "t.o: error: cannot localize 'sp': it is SHN_MIPS_SCOMMON, a common symbol (build with -fno-common or link with ld -d)" },
+	{ EM_MIPS, 0xff00, "it is SHN_MIPS_ACOMMON, a common symbol" },
+	{ EM_MIPS, 0xff04,
+	  "t.o: error: cannot localize 'sp': its section index 0xff04 (SHN_MIPS_SUNDEFINED) is special, and symfence does not know it to be safe to localize" },
+	{ 164 /* EM_HEXAGON */, 0xff00, "it is SHN_HEXAGON_SCOMMON, a common symbol" },
+	{ 164, 0xff03, "it is SHN_HEXAGON_SCOMMON_4, a common symbol" },
+	{ EM_TI_C6000, 0xff00, "it is SHN_TIC6X_SCOMMON, a common symbol" },
+	{ EM_X86_64, 0xff00,
+	  "t.o: error: cannot localize 'sp': its section index 0xff00 (processor-specific, unknown for machine 62) is special, and symfence does not know it to be safe to localize" },
+	{ EM_X86_64, 0xff03,
+	  "its section index 0xff03 (processor-specific, unknown for machine 62)" },
+	{ EM_X86_64, 0xff40, "its section index 0xff40 (reserved, unknown for machine 62)" },
+	{ EM_X86_64, 0xff21, "its section index 0xff21 (OS-specific, unknown for machine 62)" },
+	{ EM_AARCH64, 0xff02,
+	  "its section index 0xff02 (processor-specific, unknown for machine 183)" },
+	{ EM_X86_64, SHN_ABS, NULL },
+	{ EM_MIPS, SHN_ABS, NULL },
+};
+
+START_TEST(test_refuse_special_indices)
+{
+	size_t vi = (size_t)_i % ARRAY_LEN(variants), k = (size_t)_i / ARRAY_LEN(variants);
+	static const char *const names[] = { "sp" };
+	struct tb *t = base(&variants[vi]);
+
+	if (special_indices[k].machine == EM_MIPS && variants[vi].cls == ELFCLASS64) {
+		tb_free(t); /* 64-bit MIPS is refused as a whole */
+		return;
+	}
+	t->e_machine = special_indices[k].machine;
+	tb_symbol(t, "sp", STB_GLOBAL, STT_OBJECT, special_indices[k].shndx, 8, 4);
+	if (special_indices[k].message) {
+		expect_refusal(t, "sp", special_indices[k].message);
+	} else {
+		struct run r = { .t = t };
+
+		plan_names(&r, names, 1, false, false);
+		ck_assert_int_eq(r.err, 0);
+		apply(&r);
+		check_rewrite(&r, names, 1);
+		done(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_hits_when_refused)
+{
+	/* a refused plan still says which requests matched: "nope" did not */
+	static const char *const names[] = { "ext", "nope", "bar" };
+	struct symfence_localize_opts opts = { 0 };
+	struct symfence_object *obj = NULL;
+	struct symfence_plan *plan = (void *)1;
+	struct tb *t = base(&variants[_i]);
+	struct names sel = { .names = names, .n = 3 };
+	size_t hits[3] = { 7, 7, 7 };
+
+	tb_finish(t);
+	ck_assert_int_eq(symfence_object_open_mem(&ctx, "t.o", t->img, t->size, false, &obj), 0);
+	opts.select = select_names;
+	opts.select_arg = &sel;
+	opts.nselectors = 3;
+	opts.hits = hits;
+	ck_assert_int_eq(symfence_localize_plan(&ctx, obj, &opts, &plan), -EPERM);
+	ck_assert_ptr_null(plan);
+	ck_assert_uint_eq(hits[0], 1);
+	ck_assert_uint_eq(hits[1], 0);
+	ck_assert_uint_eq(hits[2], 1);
+	symfence_object_free(obj);
+	tb_free(t);
+}
+END_TEST
+
+START_TEST(test_refuse_unique_and_odd_bindings)
+{
+	struct tb *t = base(&variants[_i]);
+
+	tb_symbol(t, "uniq", STB_GNU_UNIQUE, STT_OBJECT, TB_REAL(SEC_DATA), 8, 4);
+	expect_refusal(
+		t, "uniq",
+		"t.o: error: cannot localize 'uniq': it is STB_GNU_UNIQUE, which asks for one definition in the whole program; a local copy would break that");
+	setup();
+	t = base(&variants[_i]);
+	tb_symbol(t, "proc", 13 /* STB_LOPROC */, STT_OBJECT, TB_REAL(SEC_DATA), 8, 4);
+	expect_refusal(
+		t, "proc",
+		"t.o: error: cannot localize 'proc': its binding 13 is neither STB_GLOBAL nor STB_WEAK, and symfence does not know what localizing it means");
+}
+END_TEST
+
 /* A COMDAT group [GRP_COMDAT, .text.inl] with signature "inl" and a second global "inl_member". */
 static struct tb *with_group(const struct variant *v, uint32_t flags)
 {
@@ -672,7 +772,29 @@ START_TEST(test_refuse_unknown_linked_section)
 	tb_section(t, ".crel.text", SHT_CREL, SHF_INFO_LINK, TB_SYMTAB, SEC_TEXT, 1, NULL, 4);
 	expect_invalid(
 		t,
-		"t.o: error: section '.crel.text' (type 0x40000014) refers to the symbol table in a way symfence does not know (SHT_CREL?); nothing written");
+		"t.o: error: section '.crel.text' is SHT_CREL (compact relocations), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written");
+	setup();
+	t = base(&variants[_i]);
+	tb_section(t, ".odd", 0x6ffffff0, 0, TB_SYMTAB, 0, 1, NULL, 4);
+	expect_invalid(
+		t,
+		"t.o: error: section '.odd' (type 0x6ffffff0) refers to the symbol table in a way symfence does not know; nothing written");
+}
+END_TEST
+
+START_TEST(test_nobits_linked_to_symtab_is_fine)
+{
+	/* a separate debug file (eu-strip -f): relocation sections emptied to SHT_NOBITS */
+	static const char *const names[] = { "bar", "var" };
+	struct run r = { .t = base(&variants[_i]) };
+
+	tb_section(r.t, ".rela.text.gone", SHT_NOBITS, SHF_INFO_LINK, TB_SYMTAB, SEC_TEXT, 24, NULL,
+		   48);
+	plan_names(&r, names, 2, false, false);
+	ck_assert_int_eq(r.err, 0);
+	apply(&r);
+	check_rewrite(&r, names, 2);
+	done(&r);
 }
 END_TEST
 
@@ -1395,6 +1517,10 @@ Suite *suite_localize(void)
 	tcase_add_loop_test(tc, test_refuse_undefined, 0, nv);
 	tcase_add_loop_test(tc, test_refuse_common, 0, nv);
 	tcase_add_loop_test(tc, test_refuse_livepatch, 0, nv);
+	tcase_add_loop_test(tc, test_refuse_special_indices, 0,
+			    (int)ARRAY_LEN(special_indices) * nv);
+	tcase_add_loop_test(tc, test_refuse_unique_and_odd_bindings, 0, nv);
+	tcase_add_loop_test(tc, test_hits_when_refused, 0, nv);
 	tcase_add_loop_test(tc, test_refuse_comdat, 0, nv);
 	tcase_add_loop_test(tc, test_plain_group_signature, 0, nv);
 	tcase_add_loop_test(tc, test_group_signature_kept_moves, 0, nv);
@@ -1407,6 +1533,7 @@ Suite *suite_localize(void)
 	tcase_add_loop_test(tc, test_refuse_lto, 0, 5 * nv);
 	tcase_add_loop_test(tc, test_refuse_unknown_linked_section, 0, nv);
 	tcase_add_loop_test(tc, test_strtab_linked_to_symtab_is_fine, 0, nv);
+	tcase_add_loop_test(tc, test_nobits_linked_to_symtab_is_fine, 0, nv);
 	tcase_add_loop_test(tc, test_broken_tables, 0, (int)ARRAY_LEN(broken) * nv);
 	tcase_add_loop_test(tc, test_broken_groups, 0, (int)ARRAY_LEN(broken_groups) * nv);
 	tcase_add_loop_test(tc, test_addrsig_grows, 0, nv);

@@ -313,6 +313,20 @@ static void m_truncate(struct tb *t, unsigned char *img, size_t *size)
 	*size = 10;
 }
 
+static void m_truncate_ehdr(struct tb *t, unsigned char *img, size_t *size)
+{
+	*size = t->cls == ELFCLASS64 ? 60 : 50;
+}
+
+/* A file cut inside its section header table (a truncated download of a .ko). */
+static void m_truncate_shdrs(struct tb *t, unsigned char *img, size_t *size)
+{
+	size_t shoff =
+		t->cls == ELFCLASS64 ? tb_get(img + 40, 8, t->msb) : tb_get(img + 32, 4, t->msb);
+
+	*size = shoff + 10;
+}
+
 static void m_class(struct tb *t, unsigned char *img, size_t *size)
 {
 	img[EI_CLASS] = 3;
@@ -421,6 +435,9 @@ static const struct {
 	const char *message;
 } malformed[] = {
 	{ "truncated header", m_truncate, "mem.o: error: not an ELF file" },
+	{ "truncated ELF header", m_truncate_ehdr, "mem.o: error: the ELF header is truncated: " },
+	{ "truncated section header table", m_truncate_shdrs,
+	  "mem.o: error: the section header table lies outside the file (offset 0x" },
 	{ "bad class", m_class, "mem.o: error: unknown ELF class 3" },
 	{ "bad data encoding", m_data, "mem.o: error: unknown ELF data encoding 0" },
 	{ "bad version", m_version, "mem.o: error: unknown ELF version 2" },
@@ -446,7 +463,8 @@ static const struct {
 	{ "symbol section index", m_sym_shndx, "mem.o: error: symbol 4 has section index" },
 	{ "SHN_XINDEX without table", m_sym_xindex,
 	  "mem.o: error: symbol 4 uses SHN_XINDEX but the object has no .symtab_shndx" },
-	{ "e_shoff beyond the file", m_shoff, "mem.o: error: object has no section header table" },
+	{ "e_shoff beyond the file", m_shoff,
+	  "mem.o: error: the section header table lies outside the file (offset 0x" },
 };
 
 START_TEST(test_malformed)

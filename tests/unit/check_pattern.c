@@ -157,6 +157,33 @@ START_TEST(test_edit_distance)
 }
 END_TEST
 
+static const char *suggest(const char *word, bool prefix, const char *const *cands)
+{
+	struct sf_suggest s;
+
+	sf_suggest_init(&s, word, prefix);
+	for (; *cands; cands++)
+		sf_suggest_offer(&s, *cands);
+	return s.best;
+}
+
+START_TEST(test_suggest)
+{
+	static const char *const syms[] = { "lib_helper", "lib_help", "dma_map_sg", NULL };
+	static const char *const libs[] = { "iommu-dma", "cam", NULL };
+
+	ck_assert_str_eq(suggest("lib_helpr", false, syms), "lib_helper");
+	ck_assert_str_eq(suggest("lib_hlep", false, syms), "lib_help"); /* a transposition */
+	ck_assert_str_eq(suggest("DMA_MAP_SG", false, syms), "dma_map_sg");
+	ck_assert_ptr_null(suggest("lib", false, syms)); /* no prefixes for symbols */
+	ck_assert_ptr_null(suggest("zzz_qqq", false, syms));
+	ck_assert_str_eq(suggest("iommu", true, libs), "iommu-dma"); /* a prefix, with prefix */
+	ck_assert_str_eq(suggest("iommu_dma", true, libs), "iommu-dma");
+	ck_assert_ptr_null(suggest("io", true, libs)); /* too short to abbreviate */
+	ck_assert_ptr_null(suggest("x", true, libs));
+}
+END_TEST
+
 static bool glob_ok(void *arg, size_t i)
 {
 	const char *const *q = arg; /* q[0]: the name; q + 1: the patterns */
@@ -322,6 +349,7 @@ Suite *suite_pattern(void)
 	tcase_add_test(tc, test_object_patterns);
 	tcase_add_test(tc, test_glob_check);
 	tcase_add_test(tc, test_edit_distance);
+	tcase_add_test(tc, test_suggest);
 	tcase_add_test(tc, test_index_equals_scan);
 	tcase_add_test(tc, test_index_is_selective);
 	tcase_add_test(tc, test_htab);

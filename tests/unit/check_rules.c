@@ -244,6 +244,23 @@ START_TEST(test_quotes)
 }
 END_TEST
 
+START_TEST(test_nul_byte)
+{
+	/* "private iommu_\0map" must not become "private iommu_" */
+	static const char text[] = "library x\n  private iommu_\0map lib_a\n  objects a\0.o\n";
+	FILE *f = fopen(at("a.rules"), "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(load("a.rules"), -EINVAL);
+	ck_assert_str_eq(
+		diags, "a.rules:2:17: error: NUL byte in the rules file (rules files are text)\n"
+		       "a.rules:3:12: error: NUL byte in the rules file (rules files are text)\n");
+	ck_assert_ptr_null(policy);
+}
+END_TEST
+
 START_TEST(test_bad_patterns)
 {
 	expect_errors(
@@ -877,6 +894,7 @@ Suite *suite_rules(void)
 	tcase_add_test(diag, test_misspelled_library);
 	tcase_add_test(diag, test_empty_pattern_list);
 	tcase_add_test(diag, test_quotes);
+	tcase_add_test(diag, test_nul_byte);
 	tcase_add_test(diag, test_bad_patterns);
 	tcase_add_test(diag, test_duplicate_library);
 	tcase_add_test(diag, test_private_in_two_libraries);
