@@ -93,7 +93,8 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(CHECK_LIBS) $(DEP_LIBS)
 
 check: $(BIN) $(TEST_BIN)
-	$(Q)BUILD=$(abspath $(BUILD)) SYMFENCE=$(abspath $(BIN)) bash tests/run-tests.sh
+	$(Q)BUILD=$(abspath $(BUILD)) SYMFENCE=$(abspath $(BIN)) T="$(T)" SUITE="$(SUITE)" J="$(J)" \
+		bash tests/run-tests.sh
 
 check-kernel: $(BIN)
 	$(Q)SYMFENCE=$(abspath $(BIN)) bash tests/kernel/check-kernel.sh $(KERNELS)

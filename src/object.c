@@ -690,6 +690,6 @@ Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object 
 	}
 	d = elf_getdata(obj->sec[i].scn, NULL);
 	if (!d)
-		symfence_error(ctx, obj->name, "elf_getdata() failed: %s", elf_errmsg(-1));
+		(void)sf_elf_error(ctx, obj->name, "elf_getdata");
 	return d;
 }

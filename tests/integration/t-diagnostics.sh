@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Every message in src/ is in symfence(1) or symfence-rules(5) (tests/diagnostics.py),
+# and the check itself finds an undocumented one.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v groff >/dev/null; then
+	fail "groff is needed to render the man pages (apt-get install groff-base)"
+	exit 0
+fi
+check "every message in src/ is documented in the man pages" \
+	python3 "$TOP/tests/diagnostics.py" "$TOP/src" "$TOP/man/symfence.1" "$TOP/man/symfence-rules.5"
+
+mkdir src
+cp "$TOP/src/diag.c" src/
+cat >src/new.c <<'C'
+static void f(struct symfence_ctx *ctx)
+{
+	symfence_error(ctx, "x", "a message nobody documented: %s", "y");
+}
+C
+if python3 "$TOP/tests/diagnostics.py" src "$TOP/man/symfence.1" >out 2>&1; then
+	fail "an undocumented message passes the check"
+else
+	expect_output "an undocumented message is named, with its place" out \
+		"^src/new.c:3: not in the man pages: 'a message nobody documented'$"
+fi
