@@ -92,14 +92,21 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(quiet) LD $@
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(CHECK_LIBS) $(DEP_LIBS)
 
-check: $(BIN) $(TEST_BIN)
+# make check, make demo and make check-kernel first see that everything they
+# need is here (scripts/deps.sh: on Debian it installs what is missing, else
+# it names the command), then build.
+check demo check-kernel:
+	$(Q)CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" bash scripts/deps.sh $@
+	$(Q)$(MAKE) --no-print-directory run-$@
+
+run-check: $(BIN) $(TEST_BIN)
 	$(Q)BUILD=$(abspath $(BUILD)) SYMFENCE=$(abspath $(BIN)) T="$(T)" SUITE="$(SUITE)" J="$(J)" \
 		bash tests/run-tests.sh
 
-check-kernel: $(BIN)
+run-check-kernel: $(BIN)
 	$(Q)SYMFENCE=$(abspath $(BIN)) bash tests/kernel/check-kernel.sh $(KERNELS)
 
-demo: $(BIN)
+run-demo: $(BIN)
 	$(Q)$(MAKE) --no-print-directory -C samples/iommu-dma demo SYMFENCE=$(abspath $(BIN))
 
 bench: $(BIN)
@@ -122,6 +129,6 @@ clean:
 # make fuzz FUZZ_SECONDS=N: the libFuzzer harnesses (tests/fuzz/, docs/hardening.md)
 include tests/fuzz/fuzz.mk
 
-.PHONY: all check check-kernel demo bench install clean format-check
+.PHONY: all check check-kernel demo run-check run-check-kernel run-demo bench install clean format-check
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
