@@ -135,10 +135,17 @@ static int unxz(struct symfence_ctx *ctx, const char *name, const unsigned char 
 		r = lzma_code(&s, LZMA_FINISH);
 		if (r == LZMA_STREAM_END)
 			break;
-		if (r == LZMA_OK && s.avail_out == 0) {
-			err = outbuf_grow(o);
-			if (err)
-				break;
+		if (r == LZMA_OK) {
+			/*
+			 * Progress: go on. With all the input given, a stream that
+			 * is cut short makes liblzma say LZMA_BUF_ERROR on the next
+			 * call, which cannot make progress either.
+			 */
+			if (s.avail_out == 0) {
+				err = outbuf_grow(o);
+				if (err)
+					break;
+			}
 			continue;
 		}
 		symfence_error(ctx, name, "cannot decompress (xz): %s", lzma_error(r));
