@@ -795,9 +795,10 @@ static int cmp_names(const void *x, const void *y)
 
 /*
  * Objects, modules and archives below dir, in name order; hidden entries and
- * symlinked directories are skipped.
+ * symlinked directories are skipped. *found counts the files taken, *failed
+ * the entries that could not be read (each reported).
  */
-static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *found)
+static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *found, size_t *failed)
 {
 	char **names = NULL, **v;
 	size_t n = 0, cap = 0, i;
@@ -806,8 +807,10 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 	int err = 0;
 
 	d = opendir(dir);
-	if (!d)
+	if (!d) {
+		(*failed)++;
 		return input_error(a, dir, 0, "cannot open directory: %s", strerror(errno));
+	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -839,10 +842,11 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 			break;
 		}
 		if (lstat(path, &st)) {
+			(*failed)++;
 			err = input_error(a, path, 0, "cannot stat: %s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < 256)
-				err = walk(a, path, depth + 1, found);
+				err = walk(a, path, depth + 1, found, failed);
 		} else if (auditable_name(names[i]) &&
 			   (S_ISREG(st.st_mode) ||
 			    (S_ISLNK(st.st_mode) && !stat(path, &st) && S_ISREG(st.st_mode)))) {
@@ -979,7 +983,7 @@ static int add_arg(struct symfence_audit *a, const char *arg, int depth)
 {
 	const char *base = strrchr(arg, '/');
 	struct stat st;
-	size_t found = 0;
+	size_t found = 0, failed = 0;
 	int err;
 
 	if (arg[0] == '@')
@@ -990,8 +994,9 @@ static int add_arg(struct symfence_audit *a, const char *arg, int depth)
 		return input_error(a, arg, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return add_file(a, arg, false, 0);
-	err = walk(a, arg, 0, &found);
-	if (!err && !found) {
+	err = walk(a, arg, 0, &found, &failed);
+	/* Not when a part could not be read: that error is the one line to say. */
+	if (!err && !found && !failed) {
 		struct sf_unit *u = new_unit(a);
 		struct symfence_ctx uctx;
 

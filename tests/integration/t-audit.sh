@@ -332,6 +332,33 @@ expect_status 0 "an empty directory" audit -r rules/dma.rules empty
 expect_output "an empty directory is a warning" "$T/out" \
 	"^empty: warning: no objects, modules or archives in this directory$"
 
+# A directory that cannot be read: one line saying so, not also "no objects".
+# (root reads anything: drop the capabilities that let it.)
+nodac() {
+	if [ "$(id -u)" = 0 ]; then setpriv --bounding-set -dac_override,-dac_read_search "$@"; else "$@"; fi
+}
+printf 'library dma\n\tprivate dmac_*\n' > rules/private.rules
+mkdir -p locked tree/ok tree/locked
+cp drivers/cam.o locked/
+cp drivers/cam.o tree/locked/
+chmod 000 locked tree/locked
+if nodac test ! -r locked 2>/dev/null; then
+	for d in locked tree; do
+		expect_status 2 "$d: an unreadable directory is exit 2" nodac "$SYMFENCE" audit -r rules/private.rules $d
+		want=$d; [ $d = tree ] && want=tree/locked
+		if [ "$(grep -vc '^symfence: audited' "$T/out")" = 1 ] &&
+			grep -q "^$want: error: cannot open directory: Permission denied$" "$T/out"; then
+			ok "$d: one accurate line for an unreadable directory"
+		else
+			fail "$d: one accurate line for an unreadable directory"
+			sed 's/^/    | /' "$T/out"
+		fi
+	done
+else
+	skip "cannot make a directory unreadable here"
+fi
+chmod 755 locked tree/locked
+
 # ---- a decompression bomb ----
 if head -c 1100M /dev/zero | zstd -q -1 -c > bomb.ko.zst 2>/dev/null; then
 	expect_status 2 "decompression bomb refused" audit -r rules/dma.rules bomb.ko.zst
