@@ -150,22 +150,67 @@ void symfence_audit_report_diagnostics(struct symfence_ctx *ctx, const struct sy
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *out, const char *s)
+/* Length of the valid UTF-8 sequence at s (2 to 4 bytes), or 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s)
 {
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (c == 0xed)
+		hi = 0x9f; /* UTF-16 surrogates */
+	else if (c == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f; /* beyond U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * A JSON string. Names and paths are bytes from the inputs: valid UTF-8 is
+ * kept, control characters are escaped, and a byte that is not part of valid
+ * UTF-8 becomes \u00XX (the character of that value, as Latin-1 reads it),
+ * so that the document is always valid UTF-8 and valid JSON.
+ */
+static void json_str(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	if (!s) {
 		fputs("null", out);
 		return;
 	}
 	putc('"', out);
 	while (*s) {
-		size_t n = 0;
+		size_t n = 0, seq;
 		unsigned char c;
 
-		while ((c = (unsigned char)s[n]) >= 0x20 && c != 0x7f && c != '"' && c != '\\')
-			n++;
-		fwrite(s, 1, n, out); /* the plain run at once: putc per byte is slow */
+		for (;;) { /* the plain run at once: putc per byte is slow */
+			c = s[n];
+			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+				n++;
+			else if (c >= 0x80 && (seq = utf8_seq(s + n)))
+				n += seq;
+			else
+				break;
+		}
+		fwrite(s, 1, n, out);
 		s += n;
-		c = (unsigned char)*s;
+		c = *s;
 		if (!c)
 			break;
 		if (c == '"' || c == '\\')

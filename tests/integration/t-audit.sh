@@ -217,6 +217,54 @@ expect_output "github annotation carries the source line" gh.out \
 audit -r rules/dma.rules --format json -o report.json lib drivers > stdout.out 2>/dev/null
 if [ ! -s stdout.out ] && cmp -s report.json all.json; then ok "-o writes the report to the file"; else fail "-o"; fi
 
+# ---- names and paths that are not UTF-8, or hold control characters ----
+# Symbols patched into an object (same length, so nothing moves), paths made
+# with such bytes, a hint that is not UTF-8: JSON and SARIF must still be
+# valid UTF-8 and parse, and every text diagnostic must stay on its line.
+mkdir -p hostile
+cat > hostile.c <<'EOC'
+extern void dmac_AAAAAAAA(void);
+void evil_BBBBBBBB(void) { dmac_AAAAAAAA(); }
+EOC
+$CC -O1 -c hostile.c -o hostile.o
+python3 - <<'EOP'
+b = open('hostile.o', 'rb').read()
+b = b.replace(b'dmac_AAAAAAAA', b'dmac_\x80\xff\x01\n\x7f\xc3(\xfe')
+b = b.replace(b'evil_BBBBBBBB', b'evil_\xe9\x1b[m\xf0\x9f\x98\x80')
+for name in (b'hostile/x\x80\xfe\x01y.o', b'hostile/new\nline.o', b'hostile/ok.o'):
+    open(name, 'wb').write(b)
+open('rules/hostile.rules', 'wb').write(
+    b'library dma\n\tprivate dmac_*\n\thint "caf\xe9 \x80\xff \xc3\xa9t\xc3\xa9"\n')
+EOP
+audit -r rules/hostile.rules --format json hostile > hostile.json 2>/dev/null
+audit -r rules/hostile.rules --format sarif hostile > hostile.sarif 2>/dev/null
+check "hostile names: JSON and SARIF are UTF-8 and parse" python3 - hostile.json hostile.sarif <<'EOP'
+import codecs, json, sys
+# What symfence promises: valid UTF-8 kept, any other byte as the character of its value.
+codecs.register_error('bytevalue', lambda e: (e.object[e.start:e.end].decode('latin-1'), e.end))
+def want(b):
+    return b.decode('utf-8', 'bytevalue')
+doc = json.loads(open(sys.argv[1], 'rb').read().decode('utf-8'))
+objs = sorted(f['object'] for f in doc['findings'])
+assert objs == sorted(want(p) for p in (b'hostile/x\x80\xfe\x01y.o', b'hostile/new\nline.o',
+                                         b'hostile/ok.o')), objs
+for f in doc['findings']:
+    assert f['symbol'] == want(b'dmac_\x80\xff\x01\n\x7f\xc3(\xfe'), ascii(f['symbol'])
+    assert f['function'] == want(b'evil_\xe9\x1b[m\xf0\x9f\x98\x80'), ascii(f['function'])
+    assert f['hint'] == want(b'caf\xe9 \x80\xff \xc3\xa9t\xc3\xa9'), ascii(f['hint'])
+    assert '\n' not in f['text'], ascii(f['text'])
+sarif = json.loads(open(sys.argv[2], 'rb').read().decode('utf-8'))
+assert len(sarif['runs'][0]['results']) == 3
+EOP
+audit -r rules/hostile.rules hostile > hostile.out 2>&1
+if [ "$(wc -l < hostile.out)" = 7 ] && ! grep -q '^line\.o' hostile.out &&
+	LC_ALL=C grep -q "^hostile/new?line\.o: evil_.*: error: reference to private symbol 'dmac_" hostile.out; then
+	ok "hostile names: a newline in a path or symbol does not break a text line"
+else
+	fail "hostile names: text lines"
+	cat -A hostile.out | sed 's/^/    | /'
+fi
+
 # ---- compressed modules give the findings of the plain one ----
 mkdir -p m/plain m/xz m/zst m/gz
 cp drivers/cam.o m/plain/cam.ko
