@@ -628,6 +628,9 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 			sym = GELF_R_SYM(r.r_info); /* < nsyms: checked above */
 			if (flag_of[sym] == SIZE_MAX)
 				continue;
+			/* A definition is one finding, at the definition, however used. */
+			if (flags[flag_of[sym]].kind == SYMFENCE_FIND_DEFINITION)
+				continue;
 			flags[flag_of[sym]].referenced = true;
 			f = raw_flag(w, &flags[flag_of[sym]]);
 			if (!f) {

@@ -217,6 +217,34 @@ expect_output "github annotation carries the source line" gh.out \
 audit -r rules/dma.rules --format json -o report.json lib drivers > stdout.out 2>/dev/null
 if [ ! -s stdout.out ] && cmp -s report.json all.json; then ok "-o writes the report to the file"; else fail "-o"; fi
 
+# ---- a definition of a private name: one warning, at the definition ----
+mkdir -p defs
+$CC -g -O1 -fno-inline -c "$SRC/own-used.c" -o defs/own-used.o
+expect_status 0 "a used definition of a private name is a warning" audit -r rules/dma.rules defs
+if [ "$(grep -c ': warning: definition of private symbol' "$T/out")" = 1 ] &&
+	[ "$(readelf -rW defs/own-used.o | grep -c ' dmac_inv_range')" = 4 ]; then
+	ok "one warning per definition, not one per reference (readelf: 4 relocations)"
+else
+	fail "one warning per definition"
+	sed 's/^/    | /' "$T/out"
+fi
+audit -r rules/dma.rules --format json defs > defs.json 2>/dev/null
+check "the definition finding: section and value of the symbol (readelf), source line (addr2line)" \
+	python3 - defs.json <<'EOP'
+import json, re, subprocess, sys
+f, = json.load(open(sys.argv[1]))['findings']
+obj = 'defs/own-used.o'
+sym = [l.split() for l in subprocess.check_output(['readelf', '-sW', obj], text=True).splitlines()
+       if l.split()[-1:] == ['dmac_inv_range']][0]
+secs = dict(re.findall(r'^\s*\[\s*(\d+)\]\s+(\S+)', subprocess.check_output(['readelf', '-SW', obj],
+                                                                         text=True), re.M))
+assert f['kind'] == 'definition' and f['count'] == 0 and f['function'] is None, f
+assert f['where'] is None and f['section'] == secs[sym[6]] and f['offset'] == int(sym[1], 16), (f, sym)
+line = subprocess.check_output(['addr2line', '-e', obj, '-j', f['section'], hex(f['offset'])],
+                               text=True).split()[0].rsplit(':', 1)[1]
+assert f['source']['line'] == int(line), (f['source'], line)
+EOP
+
 # ---- names and paths that are not UTF-8, or hold control characters ----
 # Symbols patched into an object (same length, so nothing moves), paths made
 # with such bytes, a hint that is not UTF-8: JSON and SARIF must still be
