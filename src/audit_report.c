@@ -36,43 +36,61 @@ static char *finding_where(const struct symfence_finding *f)
 	return s;
 }
 
-/* The message of a finding's line, without the position; malloc'd. */
+/*
+ * The message of a finding's line, without the position; malloc'd. The
+ * bracket says why the symbol is private: the rule's position and its
+ * pattern, or "not public"; the parentheses, how many references and what
+ * suppressed it.
+ */
 static char *finding_message(const struct symfence_finding *f)
 {
 	const char *lib = symfence_library_name(f->lib);
-	char notes[96] = "", *s = NULL, *p = notes;
-	const char *file = f->rule_file;
-	unsigned int line = f->rule_line;
-	int n = 0;
+	struct symfence_pattern_info info = { 0 };
+	char *notes = NULL, *rule = NULL, *s = NULL, count[48] = "";
+	int n = -1;
 
 	if (f->count > 1)
-		n += snprintf(p + n, sizeof(notes) - (size_t)n, " (%u references", f->count);
-	if (f->suppressed != SYMFENCE_SUPPRESS_NONE) {
-		n += snprintf(p + n, sizeof(notes) - (size_t)n, "%s%s", n ? ", " : " (",
-			      f->suppressed == SYMFENCE_SUPPRESS_WAIVER ? "waived" : "in baseline");
-		file = f->suppress_file;
-		line = f->suppress_line;
+		snprintf(count, sizeof(count), "%u references", f->count);
+	if (f->suppressed == SYMFENCE_SUPPRESS_WAIVER)
+		n = asprintf(&notes, " (%s%swaived by %s:%u)", count, *count ? ", " : "",
+			     f->suppress_file, f->suppress_line);
+	else if (f->suppressed == SYMFENCE_SUPPRESS_BASELINE)
+		n = asprintf(&notes, " (%s%sin baseline %s:%u)", count, *count ? ", " : "",
+			     f->suppress_file, f->suppress_line);
+	else
+		n = asprintf(&notes, "%s%s%s", *count ? " (" : "", count, *count ? ")" : "");
+	if (n < 0)
+		return NULL;
+	if (f->pattern >= 0) {
+		symfence_library_pattern(f->lib, SYMFENCE_PAT_PRIVATE, (size_t)f->pattern, &info);
+		n = asprintf(&rule, "[%s:%u: '%s']", f->rule_file, f->rule_line, info.text);
+	} else {
+		n = asprintf(&rule, "[%s:%u: not public]", f->rule_file, f->rule_line);
 	}
-	if (n)
-		snprintf(p + n, sizeof(notes) - (size_t)n, ")");
+	if (n < 0) {
+		free(notes);
+		return NULL;
+	}
 	switch (f->kind) {
 	case SYMFENCE_FIND_REFERENCE:
-		n = asprintf(&s, "reference to private symbol '%s' of library '%s'%s [%s:%u]",
-			     f->symbol, lib, notes, file, line);
+		n = asprintf(&s, "reference to private symbol '%s' of library '%s'%s %s", f->symbol,
+			     lib, notes, rule);
 		break;
 	case SYMFENCE_FIND_WEAK_REFERENCE:
 		n = asprintf(
 			&s,
-			"weak reference to private symbol '%s' of library '%s' (it becomes NULL once the library is sealed)%s [%s:%u]",
-			f->symbol, lib, notes, file, line);
+			"weak reference to private symbol '%s' of library '%s' (it becomes NULL once the library is sealed)%s %s",
+			f->symbol, lib, notes, rule);
 		break;
 	case SYMFENCE_FIND_DEFINITION:
 		n = asprintf(
 			&s,
-			"definition of private symbol '%s' of library '%s' outside the library (references would bind to it once the library is sealed)%s [%s:%u]",
-			f->symbol, lib, notes, file, line);
+			"definition of private symbol '%s' of library '%s' outside the library (references would bind to it once the library is sealed)%s %s",
+			f->symbol, lib, notes, rule);
 		break;
 	}
+	free(notes);
+	free(rule);
 	return n < 0 ? NULL : s;
 }
 

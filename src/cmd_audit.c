@@ -30,7 +30,7 @@ static const char audit_usage[] =
 	"  -q, --quiet                print nothing when nothing is wrong (no notes, no summary)\n"
 	"  -h, --help                 show this help\n\n"
 	"Each violation is one line per (object, function, symbol):\n"
-	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE]\n"
+	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE: 'PATTERN']\n"
 	"followed by the library's hint and, when the object has DWARF, the source line.\n"
 	"A summary line ends every run (on standard error).\n\n"
 	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, or an\n"

@@ -29,7 +29,7 @@ EOF
 expect_status 1 "violations exit 1" audit -r rules/dma.rules lib drivers
 cp "$T/out" text.out
 expect_output "reference: function+offset, count, rule position" text.out \
-	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references\) \[rules/dma\.rules:4\]$"
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references\) \[rules/dma\.rules:4: 'dmac_\*'\]$"
 expect_output "hint line after each violation" text.out \
 	"^drivers/cam\.o: note: hint: use dma_map_sg\(\), which does the cache maintenance$"
 expect_output "source line from DWARF" text.out \
@@ -37,11 +37,11 @@ expect_output "source line from DWARF" text.out \
 expect_output "reference from data: section+offset" text.out \
 	"^drivers/cam\.o: \.data\.rel\.ro(\.local)?\+0x0: error: reference to private symbol 'dmac_inv_range'|^drivers/cam\.o: \.rodata\+0x0: error: reference to private symbol 'dmac_inv_range'"
 expect_output "not in the public list: private (library objects among the inputs)" text.out \
-	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'lib_helper' of library 'dma' \[rules/dma\.rules:3\]$"
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'lib_helper' of library 'dma' \[rules/dma\.rules:3: not public\]$"
 expect_output "weak reference is a warning" text.out \
 	"^drivers/weak\.o: weak_flush\+0x[0-9a-f]+: warning: weak reference to private symbol 'dmac_flush_range' of library 'dma' \(it becomes NULL once the library is sealed\)"
 expect_output "definition outside the library is a warning" text.out \
-	"^drivers/own\.o: warning: definition of private symbol 'dmac_inv_range' of library 'dma' outside the library \(references would bind to it once the library is sealed\) \[rules/dma\.rules:4\]$"
+	"^drivers/own\.o: warning: definition of private symbol 'dmac_inv_range' of library 'dma' outside the library \(references would bind to it once the library is sealed\) \[rules/dma\.rules:4: 'dmac_\*'\]$"
 expect_output "summary line ends the run" <(tail -1 text.out) \
 	"^symfence: audited 5 objects: 4 errors, 2 warnings, 0 notes$"
 if grep -q '^lib/dma\.o' text.out || grep -q '^drivers/clean\.o' text.out; then
@@ -116,7 +116,7 @@ library dma
 EOF
 expect_status 1 "waived violations" audit -r rules/waive.rules lib drivers
 expect_output "a waived reference is a note pointing at the waiver" "$T/out" \
-	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, waived\) \[rules/waive\.rules:4\]$"
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, waived by rules/waive\.rules:4\) \[rules/waive\.rules:3: 'dmac_\*'\]$"
 expect_output "a waiver matching nothing is stale" "$T/out" \
 	"^rules/waive\.rules:5:[0-9]+: warning: waiver 'drivers/gone\.o dmac_\*' of library 'dma' matches no violation; remove it$"
 expect_output "summary counts the waived" <(tail -1 "$T/out") \
@@ -142,7 +142,7 @@ fi
 expect_status 0 "with the baseline the same tree passes" \
 	audit -r rules/dma.rules --baseline base.txt lib drivers
 expect_output "baselined violations are notes" "$T/out" \
-	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, in baseline\) \[base\.txt:[0-9]+\]$"
+	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, in baseline base\.txt:[0-9]+\) \[rules/dma\.rules:4: 'dmac_\*'\]$"
 $CC -O1 -c "$SRC/cam.c" -o drivers/new.o
 expect_status 1 "a new violation still fails" audit -r rules/dma.rules --baseline base.txt lib drivers
 if [ "$(grep -c ': error: ' "$T/out")" = 4 ] && ! grep ': error: ' "$T/out" | grep -vq '^drivers/new\.o'; then

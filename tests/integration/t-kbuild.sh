@@ -64,7 +64,7 @@ PUBLIC=$(printf '%s\n' sfdemo_dma_map_sg sfdemo_dma_sync_sg_for_cpu \
 	sfdemo_sg_init_table sfdemo_sg_mark_end sfdemo_sg_nents sfdemo_sg_next sfdemo_sg_phys \
 	sfdemo_sg_set_buf sfdemo_sg_virt | sort)
 REF="error: reference to private symbol 'sfdemo_dmac_flush_range' of library 'sfdemo-iommu'"
-CHEAT_RE="^$M/sfdemo_cam.o: sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE\\]$"
+CHEAT_RE="^$M/sfdemo_cam.o: sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE: 'sfdemo_dmac_\\*'\\]$"
 UNDEF="\"sfdemo_dmac_flush_range\" \\[$M/sfdemo_cam.ko\\] undefined!$"
 
 # 1. From a clean tree, with the cheater: the audit stops the build before modpost.
@@ -263,7 +263,7 @@ ta top1
 verdict "top-level audit: fails on vmlinux.a" top1
 expect_output "top-level audit: quiet line" top1 '^  AUDIT   vmlinux.a$'
 expect_output "top-level audit: names the member of vmlinux.a" top1 \
-	"^vmlinux.a\\(drivers/idiotic/cam.o\\): sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE\\]$"
+	"^vmlinux.a\\(drivers/idiotic/cam.o\\): sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE: 'sfdemo_dmac_\\*'\\]$"
 vmlinux_a sfdemo_iommu.o drivers/net/good_nic.o
 ta top2
 [ $rc -eq 0 ] && [ "$(cat "$M/symfence.objs")" = vmlinux.a ]
