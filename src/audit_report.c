@@ -112,21 +112,49 @@ static char *stale_message(const struct sf_stale *s)
 
 /* ---- text ---- */
 
+/* A finding's line and, when DWARF names it, its source line. */
 static void report_finding(struct symfence_ctx *ctx, const struct symfence_finding *f)
 {
 	char *where = finding_where(f), *msg = finding_message(f);
-	const char *hint = symfence_library_hint(f->lib);
 
 	symfence_report(ctx, f->severity, f->object, 0, 0, where, "%s",
 			msg ? msg : "out of memory");
-	if (hint && f->suppressed == SYMFENCE_SUPPRESS_NONE)
-		symfence_report(ctx, SYMFENCE_NOTE, f->object, 0, 0, NULL, "hint: %s", hint);
 	if (f->src_file)
 		symfence_report(ctx, SYMFENCE_NOTE, f->src_file, f->src_line, 0, NULL,
 				"'%s' is %s here", f->symbol,
 				f->kind == SYMFENCE_FIND_DEFINITION ? "defined" : "referenced");
 	free(where);
 	free(msg);
+}
+
+/*
+ * The hints of the libraries that have findings in v[0..n) that are not
+ * suppressed: each library's once, in the order they appear, as notes on file
+ * (the object) or, when file is NULL, on the library's rules position.
+ */
+static void report_hints(struct symfence_ctx *ctx, const struct sf_finding *const *v, size_t n,
+			 const char *file)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct symfence_finding *f = &v[i]->pub;
+		const char *hint = symfence_library_hint(f->lib);
+
+		if (!hint || f->suppressed != SYMFENCE_SUPPRESS_NONE)
+			continue;
+		for (j = 0; j < i; j++)
+			if (v[j]->lib == v[i]->lib &&
+			    v[j]->pub.suppressed == SYMFENCE_SUPPRESS_NONE)
+				break;
+		if (j < i)
+			continue; /* said already */
+		if (file)
+			symfence_report(ctx, SYMFENCE_NOTE, file, 0, 0, NULL, "hint: %s", hint);
+		else
+			symfence_report(ctx, SYMFENCE_NOTE, symfence_library_file(f->lib),
+					symfence_library_line(f->lib), 0, NULL, "hint: %s", hint);
+	}
 }
 
 static void report_stale(struct symfence_ctx *ctx, const struct symfence_audit *a)
@@ -143,17 +171,138 @@ static void report_stale(struct symfence_ctx *ctx, const struct symfence_audit *
 	}
 }
 
-void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *a)
+static const char *plural(size_t n)
 {
-	size_t i, j;
+	return n == 1 ? "" : "s";
+}
 
-	sf_log_replay(ctx, &a->global);
-	for (i = 0; i < a->nunits; i++) {
-		sf_log_replay(ctx, &a->units[i].log);
-		for (j = 0; j < a->units[i].nfindings; j++)
-			report_finding(ctx, &a->units[i].findings[j].pub);
+/*
+ * What a group of findings adds up to: "7 references, 1 definition in 3
+ * objects (6 errors, 1 warning, 1 note)", into buf (without the objects when
+ * by_object).
+ */
+static void group_counts(const struct sf_finding *const *v, size_t n, bool by_object, char *buf,
+			 size_t size)
+{
+	size_t refs = 0, defs = 0, objects = 0, sev[3] = { 0 }, i;
+	int len = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct symfence_finding *f = &v[i]->pub;
+
+		if (f->kind == SYMFENCE_FIND_DEFINITION)
+			defs++;
+		else
+			refs += f->count ? f->count : 1; /* 0: named by the symbol table only */
+		sev[f->severity]++;
+		objects += !i || v[i - 1]->unit != v[i]->unit;
+	}
+	if (refs)
+		len = snprintf(buf, size, "%zu reference%s", refs, plural(refs));
+	if (defs)
+		len += snprintf(buf + len, size - (size_t)len, "%s%zu definition%s",
+				refs ? ", " : "", defs, plural(defs));
+	if (!by_object)
+		len += snprintf(buf + len, size - (size_t)len, " in %zu object%s", objects,
+				plural(objects));
+	snprintf(buf + len, size - (size_t)len, " (%zu error%s, %zu warning%s, %zu note%s)",
+		 sev[SYMFENCE_ERROR], plural(sev[SYMFENCE_ERROR]), sev[SYMFENCE_WARNING],
+		 plural(sev[SYMFENCE_WARNING]), sev[SYMFENCE_NOTE], plural(sev[SYMFENCE_NOTE]));
+}
+
+/* By library, then (for symbols) by symbol; input order within a group. */
+static int cmp_group(const void *x, const void *y, void *arg)
+{
+	const struct sf_finding *a = *(const struct sf_finding *const *)x;
+	const struct sf_finding *b = *(const struct sf_finding *const *)y;
+	int c = (a->lib > b->lib) - (a->lib < b->lib);
+
+	if (!c && *(const enum symfence_audit_group *)arg == SYMFENCE_GROUP_SYMBOL)
+		c = strcmp(a->pub.symbol, b->pub.symbol);
+	return c ? c : (a > b) - (a < b);
+}
+
+static bool same_group(enum symfence_audit_group by, const struct sf_finding *a,
+		       const struct sf_finding *b)
+{
+	switch (by) {
+	case SYMFENCE_GROUP_NONE:
+	case SYMFENCE_GROUP_OBJECT:
+		return a->unit == b->unit;
+	case SYMFENCE_GROUP_LIBRARY:
+		return a->lib == b->lib;
+	case SYMFENCE_GROUP_SYMBOL:
+		return a->lib == b->lib && !strcmp(a->pub.symbol, b->pub.symbol);
+	}
+	return false;
+}
+
+static void report_group(struct symfence_ctx *ctx, enum symfence_audit_group by,
+			 const struct sf_finding *const *v, size_t n)
+{
+	const struct symfence_finding *f = &v[0]->pub;
+	char counts[256];
+	size_t i;
+
+	group_counts(v, n, by == SYMFENCE_GROUP_OBJECT, counts, sizeof(counts));
+	if (by == SYMFENCE_GROUP_OBJECT)
+		symfence_report(ctx, SYMFENCE_NOTE, f->object, 0, 0, NULL, "%s", counts);
+	else if (by == SYMFENCE_GROUP_SYMBOL)
+		symfence_report(ctx, SYMFENCE_NOTE, f->rule_file, f->rule_line, f->rule_col, NULL,
+				"'%s' of library '%s': %s", f->symbol,
+				symfence_library_name(f->lib), counts);
+	else if (by == SYMFENCE_GROUP_LIBRARY)
+		symfence_report(ctx, SYMFENCE_NOTE, symfence_library_file(f->lib),
+				symfence_library_line(f->lib), 0, NULL, "library '%s': %s",
+				symfence_library_name(f->lib), counts);
+	for (i = 0; i < n; i++)
+		report_finding(ctx, &v[i]->pub);
+	report_hints(ctx, v, n,
+		     by == SYMFENCE_GROUP_NONE || by == SYMFENCE_GROUP_OBJECT ? f->object : NULL);
+}
+
+void symfence_audit_report_text_grouped(struct symfence_ctx *ctx, const struct symfence_audit *a,
+					enum symfence_audit_group by)
+{
+	const struct sf_finding **v = sf_xcalloc(a->nfindings, sizeof(*v));
+	size_t i, j, start;
+
+	if (!v) {
+		symfence_error(ctx, NULL, "out of memory");
+		return;
+	}
+	for (i = 0; i < a->nfindings; i++)
+		v[i] = &a->findings[i];
+	if (by == SYMFENCE_GROUP_NONE || by == SYMFENCE_GROUP_OBJECT) {
+		/* Input order: each input's diagnostics, then its findings. */
+		sf_log_replay(ctx, &a->global);
+		for (i = 0, j = 0; i < a->nunits; i++) {
+			sf_log_replay(ctx, &a->units[i].log);
+			for (start = j; j < a->nfindings && v[j]->unit == i; j++)
+				;
+			if (j > start)
+				report_group(ctx, by, v + start, j - start);
+		}
+	} else {
+		/* Every input's diagnostics first: the groups cross the inputs. */
+		sf_log_replay(ctx, &a->global);
+		for (i = 0; i < a->nunits; i++)
+			sf_log_replay(ctx, &a->units[i].log);
+		if (a->nfindings > 1)
+			qsort_r(v, a->nfindings, sizeof(*v), cmp_group, &by);
+		for (start = 0; start < a->nfindings; start = j) {
+			for (j = start + 1; j < a->nfindings && same_group(by, v[start], v[j]); j++)
+				;
+			report_group(ctx, by, v + start, j - start);
+		}
 	}
 	report_stale(ctx, a);
+	free(v);
+}
+
+void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *a)
+{
+	symfence_audit_report_text_grouped(ctx, a, SYMFENCE_GROUP_NONE);
 }
 
 void symfence_audit_report_diagnostics(struct symfence_ctx *ctx, const struct symfence_audit *a)

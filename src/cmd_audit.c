@@ -28,6 +28,7 @@ static const char audit_usage[] =
 	"      --write-baseline FILE  write the violations found (not waived) to FILE\n"
 	"  -j, --jobs N               worker threads (default: one per available CPU)\n"
 	"  -q, --quiet                print nothing when nothing is wrong (no notes, no summary)\n"
+	"      --group-by KEY         text report by symbol, library or object (with counts)\n"
 	"  -h, --help                 show this help\n\n"
 	"Each violation is one line per (object, function, symbol):\n"
 	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE: 'PATTERN']\n"
@@ -36,7 +37,7 @@ static const char audit_usage[] =
 	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, or an\n"
 	"input that could not be read. 2 wins over 1: an incomplete audit is a failure.\n";
 
-enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE };
+enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY };
 
 static const struct option audit_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -47,6 +48,7 @@ static const struct option audit_options[] = {
 	{ "write-baseline", required_argument, NULL, OPT_WRITE_BASELINE },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -67,15 +69,28 @@ static int parse_format(const char *s, enum format *fmt)
 	return -EINVAL;
 }
 
-static int write_format(const struct symfence_audit *audit, enum format fmt, FILE *out,
-			const char *summary)
+static int parse_group(const char *s, enum symfence_audit_group *by)
+{
+	if (!strcmp(s, "symbol"))
+		*by = SYMFENCE_GROUP_SYMBOL;
+	else if (!strcmp(s, "library"))
+		*by = SYMFENCE_GROUP_LIBRARY;
+	else if (!strcmp(s, "object"))
+		*by = SYMFENCE_GROUP_OBJECT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int write_format(const struct symfence_audit *audit, enum format fmt,
+			enum symfence_audit_group by, FILE *out, const char *summary)
 {
 	struct symfence_ctx fctx;
 
 	switch (fmt) {
 	case FMT_TEXT:
 		symfence_ctx_init(&fctx, symfence_diag_print, out);
-		symfence_audit_report_text(&fctx, audit);
+		symfence_audit_report_text_grouped(&fctx, audit, by);
 		fprintf(out, "%s\n", summary);
 		break;
 	case FMT_JSON:
@@ -90,7 +105,8 @@ static int write_format(const struct symfence_audit *audit, enum format fmt, FIL
 
 /* The report to stdout, or into memory and then atomically to output. */
 static int write_report(struct symfence_ctx *ctx, const struct symfence_audit *audit,
-			enum format fmt, const char *output, const char *summary)
+			enum format fmt, enum symfence_audit_group by, const char *output,
+			const char *summary)
 {
 	char *buf = NULL;
 	size_t size = 0;
@@ -98,7 +114,7 @@ static int write_report(struct symfence_ctx *ctx, const struct symfence_audit *a
 	int err;
 
 	if (!output) {
-		err = write_format(audit, fmt, stdout, summary);
+		err = write_format(audit, fmt, by, stdout, summary);
 		if (err || fflush(stdout)) {
 			symfence_error(ctx, NULL, "cannot write the report: %s", strerror(errno));
 			return -EIO;
@@ -110,7 +126,7 @@ static int write_report(struct symfence_ctx *ctx, const struct symfence_audit *a
 		symfence_error(ctx, NULL, "out of memory");
 		return -ENOMEM;
 	}
-	err = write_format(audit, fmt, mem, summary);
+	err = write_format(audit, fmt, by, mem, summary);
 	if (fclose(mem) || err) {
 		symfence_error(ctx, NULL, "out of memory");
 		free(buf);
@@ -129,6 +145,8 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	const char *output = NULL, *baseline = NULL, *write_baseline = NULL;
 	const char **rules = NULL;
 	enum format fmt = FMT_TEXT;
+	enum symfence_audit_group by = SYMFENCE_GROUP_NONE;
+	bool grouped = false;
 	size_t nrules = 0;
 	char summary[512], *end;
 	struct symfence_audit_summary sum;
@@ -181,6 +199,16 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case OPT_GROUP_BY:
+			if (parse_group(optarg, &by)) {
+				status = cli_usage_error(
+					ctx, "audit",
+					"unknown --group-by '%s' (symbol, library or object)",
+					optarg);
+				goto out;
+			}
+			grouped = true;
+			break;
 		case 'h':
 			fputs(audit_usage, stdout);
 			status = SYMFENCE_EXIT_OK;
@@ -189,6 +217,14 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 			status = cli_bad_option(ctx, "audit", c, argv);
 			goto out;
 		}
+	}
+	if (grouped && fmt != FMT_TEXT) {
+		status = cli_usage_error(ctx, "audit",
+					 "--group-by is for the text report, not --format %s",
+					 fmt == FMT_JSON    ? "json"
+					 : fmt == FMT_SARIF ? "sarif"
+							    : "github");
+		goto out;
 	}
 	if (!nrules) {
 		status = cli_usage_error(ctx, "audit", "no rules given: use -r RULES");
@@ -219,10 +255,10 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	silent = quiet && !sum.errors && !sum.warnings && !sum.unreadable;
 	if (fmt == FMT_TEXT && !output) {
 		if (!silent)
-			symfence_audit_report_text(ctx, audit);
+			symfence_audit_report_text_grouped(ctx, audit, by);
 	} else {
 		symfence_audit_report_diagnostics(ctx, audit);
-		if (write_report(ctx, audit, fmt, output, summary))
+		if (write_report(ctx, audit, fmt, by, output, summary))
 			goto out;
 	}
 	if (!silent)

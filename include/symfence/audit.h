@@ -118,6 +118,24 @@ int symfence_audit_status(const struct symfence_audit *audit);
  * waivers and baseline entries). The summary line is not included.
  */
 void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *audit);
+
+/* How the text report orders its findings (symfence audit --group-by). */
+enum symfence_audit_group {
+	SYMFENCE_GROUP_NONE,	/* input order; each library's hint once per object */
+	SYMFENCE_GROUP_OBJECT,	/* the same, each object's findings after a line that counts them */
+	SYMFENCE_GROUP_SYMBOL,	/* by library, then symbol: who uses it and how often */
+	SYMFENCE_GROUP_LIBRARY, /* by library; its hint once, after its findings */
+};
+
+/*
+ * The text report with the findings grouped: a note line that counts each
+ * group's references, definitions, objects and severities, then its findings
+ * in input order, then the hint. The inputs' own diagnostics come first when
+ * the groups cross inputs. SYMFENCE_GROUP_NONE is symfence_audit_report_text().
+ */
+void symfence_audit_report_text_grouped(struct symfence_ctx *ctx,
+					const struct symfence_audit *audit,
+					enum symfence_audit_group by);
 /*
  * For the machine formats: only the diagnostics that are not findings
  * (unreadable inputs, skipped objects, stale entries) through ctx.

@@ -30,8 +30,16 @@ expect_status 1 "violations exit 1" audit -r rules/dma.rules lib drivers
 cp "$T/out" text.out
 expect_output "reference: function+offset, count, rule position" text.out \
 	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: error: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references\) \[rules/dma\.rules:4: 'dmac_\*'\]$"
-expect_output "hint line after each violation" text.out \
+expect_output "the library's hint follows the object's findings" text.out \
 	"^drivers/cam\.o: note: hint: use dma_map_sg\(\), which does the cache maintenance$"
+if [ "$(grep -c '^drivers/cam\.o: note: hint: ' text.out)" = 1 ] &&
+	[ "$(grep -c '^drivers/cam\.o: .*: error: ' text.out)" -ge 3 ] &&
+	[ "$(grep -n '^drivers/cam\.o: ' text.out | tail -1 | grep -c 'note: hint')" = 1 ]; then
+	ok "the hint once per object, after its last finding"
+else
+	fail "the hint once per object, after its last finding"
+	sed 's/^/    | /' text.out
+fi
 expect_output "source line from DWARF" text.out \
 	"^/.*tests/audit/cam\.c:[0-9]+: note: 'dmac_flush_range' is referenced here$"
 expect_output "reference from data: section+offset" text.out \
@@ -49,6 +57,59 @@ if grep -q '^lib/dma\.o' text.out || grep -q '^drivers/clean\.o' text.out; then
 else
 	ok "the library's own objects and clean objects are not reported"
 fi
+
+# ---- --group-by: who uses each private symbol, and how often ----
+audit -r rules/dma.rules --group-by symbol lib drivers > by-symbol.out 2>&1
+# The oracle: relocations from readelf (oracle.py refs), definitions from nm.
+for s in dmac_flush_range dmac_inv_range lib_helper; do
+	refs=0 objs=0 defs=0
+	for o in drivers/*.o; do
+		n=$($ORACLE refs $o $s | awk '{ n += $3 } END { print n + 0 }')
+		d=$(nm --defined-only $o | awk -v s=$s '$2 ~ /^[A-Z]$/ && $3 == s' | wc -l)
+		refs=$((refs + n)) defs=$((defs + d))
+		[ $((n + d)) -gt 0 ] && objs=$((objs + 1))
+	done
+	what="$refs reference$([ $refs = 1 ] || echo s)"
+	[ $defs = 0 ] || what="$what, $defs definition$([ $defs = 1 ] || echo s)"
+	expect_output "--group-by symbol: $s: $what in $objs objects (readelf, nm)" by-symbol.out \
+		"^rules/dma\.rules:[0-9]+:[0-9]+: note: '$s' of library 'dma': $what in $objs objects? \([0-9]+ errors?, [0-9]+ warnings?, 0 notes\)$"
+done
+if python3 - by-symbol.out <<'EOP'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+heads = [i for i, l in enumerate(lines) if re.match(r"^rules/dma\.rules:\d+:\d+: note: '", l)]
+syms = [re.search(r"note: '([^']+)'", lines[i]).group(1) for i in heads]
+assert syms == sorted(syms) and len(syms) == 3, syms
+for k, i in enumerate(heads):   # each group: its findings, all of that symbol, then the hint
+    end = heads[k + 1] if k + 1 < len(heads) else len(lines) - 1
+    group = lines[i + 1:end]
+    finds = [l for l in group if re.search(r': (error|warning|note): (weak )?(reference|definition)', l)]
+    assert finds and all("symbol '%s'" % syms[k] in l for l in finds), group
+    assert group[-1].startswith('rules/dma.rules:1: note: hint: '), group
+assert lines[-1].startswith('symfence: audited 5 objects')
+EOP
+then ok "--group-by symbol: groups in symbol order, each with its findings and one hint"
+else fail "--group-by symbol: group layout"; sed 's/^/    | /' by-symbol.out
+fi
+audit -r rules/dma.rules --group-by library lib drivers > by-lib.out 2>&1
+expect_output "--group-by library: one header with the summary's counts" by-lib.out \
+	"^rules/dma\.rules:1: note: library 'dma': [0-9]+ references, 1 definition in 3 objects \(4 errors, 2 warnings, 0 notes\)$"
+[ "$(grep -c ': note: hint: ' by-lib.out)" = 1 ] && ok "--group-by library: the hint once" ||
+	fail "--group-by library: the hint once"
+audit -r rules/dma.rules --group-by object lib drivers > by-obj.out 2>&1
+expect_output "--group-by object: a header per object" by-obj.out \
+	"^drivers/cam\.o: note: 5 references \(4 errors, 0 warnings, 0 notes\)$"
+if diff <(grep -v '^drivers/[a-z]*\.o: note: [0-9]* \(references\|definition\)' by-obj.out) text.out >/dev/null; then
+	ok "--group-by object: the default report plus the headers"
+else
+	fail "--group-by object: the default report plus the headers"
+fi
+expect_status 2 "--group-by: an unknown key" audit -r rules/dma.rules --group-by function drivers
+expect_output "--group-by: an unknown key is named" "$T/out" \
+	"^symfence: error: unknown --group-by 'function' \(symbol, library or object\)$"
+expect_status 2 "--group-by with --format json" audit -r rules/dma.rules --group-by symbol --format json drivers
+expect_output "--group-by with --format json: refused" "$T/out" \
+	"^symfence: error: --group-by is for the text report, not --format json$"
 
 # ---- function+offset and counts against readelf ----
 audit -r rules/dma.rules --format json lib drivers > all.json 2>/dev/null
