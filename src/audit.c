@@ -220,6 +220,8 @@ void symfence_audit_free(struct symfence_audit *a)
 		free(a->strs[i]);
 	free(a->strs);
 	sf_log_free(&a->global);
+	for (i = 0; i < a->seencap; i++)
+		free(a->seen[i].path);
 	free(a->seen);
 	free(a->root);
 	free(a->root_abs);

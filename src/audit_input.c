@@ -596,8 +596,13 @@ static int log_unit(struct symfence_audit *a, struct sf_log *log)
 	return 0;
 }
 
-/* True when the file was taken already; otherwise remembers it. */
-static bool seen(struct symfence_audit *a, const struct stat *st)
+static size_t devino_slot(const struct symfence_audit *a, dev_t dev, ino_t ino)
+{
+	return (size_t)(ino * 0x9e3779b97f4a7c15ULL ^ dev) & (a->seencap - 1);
+}
+
+/* True when the file was taken already; otherwise remembers it (by the name path). */
+static bool seen(struct symfence_audit *a, const struct stat *st, const char *path)
 {
 	size_t mask, i;
 
@@ -627,8 +632,28 @@ static bool seen(struct symfence_audit *a, const struct stat *st)
 			return true;
 	a->seen[i].dev = st->st_dev;
 	a->seen[i].ino = st->st_ino ? st->st_ino : 1;
+	a->seen[i].path = strdup(path);
 	a->nseen++;
 	return false;
+}
+
+int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_audit *a,
+				const char *output)
+{
+	struct stat st;
+	size_t i;
+
+	if (!a->seencap || stat(output, &st))
+		return 0; /* a file that does not exist is none of the inputs */
+	for (i = devino_slot(a, st.st_dev, st.st_ino); a->seen[i].ino;
+	     i = (i + 1) & (a->seencap - 1)) {
+		if (a->seen[i].ino == st.st_ino && a->seen[i].dev == st.st_dev) {
+			symfence_error(ctx, NULL, "output '%s' is the same file as the input '%s'",
+				       output, a->seen[i].path ? a->seen[i].path : output);
+			return -EEXIST;
+		}
+	}
+	return 0;
 }
 
 /* A whole file to scan; display and file are taken over. */
@@ -695,7 +720,7 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 			goto out;
 		}
 		err = 0;
-		if (!seen(a, &st)) {
+		if (!seen(a, &st, file)) {
 			err = add_object(a, file, display);
 			file = display = NULL;
 		}
@@ -763,7 +788,7 @@ static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, 
 		return input_error(a, path, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISREG(st.st_mode)) /* a FIFO or a device: never opened, never waited on */
 		return input_error(a, path, 0, "not a regular file");
-	if (seen(a, &st))
+	if (seen(a, &st, path))
 		return 0;
 	if (by_suffix ? ends_with(path, ".a") : archive_magic(path))
 		return add_archive(a, path, depth);

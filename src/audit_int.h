@@ -87,6 +87,7 @@ struct sf_stale {
 struct sf_devino {
 	dev_t dev;
 	ino_t ino;
+	char *path; /* the name it was taken by, for messages (NULL when out of memory) */
 };
 
 struct symfence_audit {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <symfence/audit.h>
 #include <symfence/localize.h>
@@ -101,6 +102,100 @@ static int write_format(const struct symfence_audit *audit, enum format fmt,
 		return symfence_audit_write_github(audit, out);
 	}
 	return ferror(out) ? -EIO : 0;
+}
+
+/*
+ * Whether two names are one file: the same inode, or, for names that do not
+ * exist yet (an output), the same name in the same directory.
+ */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+	char *da, *db;
+	bool same;
+
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (!stat(a, &sa) || !stat(b, &sb))
+		return false;
+	if (strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b))
+		return false;
+	da = ba ? strndup(a, (size_t)(ba - a) + 1) : strdup(".");
+	db = bb ? strndup(b, (size_t)(bb - b) + 1) : strdup(".");
+	same = da && db && !stat(da, &sa) && !stat(db, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+	free(da);
+	free(db);
+	return same;
+}
+
+/* An output that names a file the audit reads, or the other output: reported, true. */
+static bool output_clash(struct symfence_ctx *ctx, const char *output, const char *other,
+			 const char *const *rules, size_t nrules, const char *baseline,
+			 char *const *inputs, int ninputs)
+{
+	const char *kind = NULL, *name = NULL;
+	size_t i;
+	int j;
+
+	if (other && same_file(output, other))
+		kind = "the other output", name = other;
+	for (i = 0; !kind && i < nrules; i++)
+		if (same_file(output, rules[i]))
+			kind = "the rules file", name = rules[i];
+	if (!kind && baseline && same_file(output, baseline))
+		kind = "the baseline", name = baseline;
+	for (j = 0; !kind && j < ninputs; j++) {
+		const char *in = inputs[j][0] == '@' ? inputs[j] + 1 : inputs[j];
+
+		if (same_file(output, in))
+			kind = "the input", name = inputs[j];
+	}
+	if (!kind)
+		return false;
+	symfence_error(ctx, NULL, "output '%s' is the same file as %s '%s'", output, kind, name);
+	return true;
+}
+
+/*
+ * Whether output is one of the rules files the policy was read from, includes
+ * too (every file that holds a library or a pattern): reported, true.
+ */
+static bool output_is_rules(struct symfence_ctx *ctx, const struct symfence_policy *policy,
+			    const char *output)
+{
+	const char *last = NULL; /* a file's patterns share its name: stat each file once */
+	size_t l, k, i, n;
+
+	for (l = 0; l < symfence_policy_nlibs(policy); l++) {
+		const struct symfence_library *lib = symfence_policy_lib(policy, l);
+
+		for (k = 0; k < SYMFENCE_PAT_KINDS; k++) {
+			n = symfence_library_npatterns(lib, (enum symfence_pattern_kind)k);
+			for (i = 0; i <= n; i++) {
+				struct symfence_pattern_info info = { 0 };
+				const char *file = symfence_library_file(lib);
+
+				if (i < n) {
+					symfence_library_pattern(lib, (enum symfence_pattern_kind)k,
+								 i, &info);
+					file = info.file;
+				}
+				if (file == last)
+					continue;
+				last = file;
+				if (same_file(output, file)) {
+					symfence_error(
+						ctx, NULL,
+						"output '%s' is the same file as the rules file '%s'",
+						output, file);
+					return true;
+				}
+			}
+		}
+	}
+	return false;
 }
 
 /* The report to stdout, or into memory and then atomically to output. */
@@ -237,13 +332,26 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
+	/* An output must not replace what the audit reads: refused before anything is read. */
+	if ((output && output_clash(ctx, output, write_baseline, rules, nrules, baseline,
+				    argv + optind, argc - optind)) ||
+	    (write_baseline && output_clash(ctx, write_baseline, NULL, rules, nrules, baseline,
+					    argv + optind, argc - optind)))
+		goto out;
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
+		goto out;
+	if ((output && output_is_rules(ctx, policy, output)) ||
+	    (write_baseline && output_is_rules(ctx, policy, write_baseline)))
 		goto out;
 	if (symfence_audit_new(ctx, policy, &opts, &audit))
 		goto out;
 	for (i = optind; i < argc; i++)
 		if (symfence_audit_add_input(ctx, audit, argv[i]))
 			goto out;
+	/* Files found in directories, lists and archives: still before any is read. */
+	if ((output && symfence_audit_check_output(ctx, audit, output)) ||
+	    (write_baseline && symfence_audit_check_output(ctx, audit, write_baseline)))
+		goto out;
 	if (baseline && symfence_audit_load_baseline(ctx, audit, baseline))
 		goto out;
 	if (symfence_audit_run(ctx, audit))

@@ -84,6 +84,15 @@ int symfence_audit_add_input(struct symfence_ctx *ctx, struct symfence_audit *au
 			     const char *arg);
 
 /*
+ * Refuses an output that is one of the files the inputs added so far name
+ * (objects, modules, archives, thin archives' members, found in directories
+ * and lists too): reports "output 'X' is the same file as the input 'Y'" and
+ * returns -EEXIST. 0 when it is none of them (or does not exist).
+ */
+int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_audit *audit,
+				const char *output);
+
+/*
  * Known violations: "OBJECT SYMBOL" per line, '#' comments. A syntax error is
  * reported with file:line:col and gives -EINVAL.
  */

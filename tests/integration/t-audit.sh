@@ -354,6 +354,45 @@ else
 	cat -A hostile.out | sed 's/^/    | /'
 fi
 
+# ---- an output that is an input, a rules file or the other output: refused ----
+mkdir -p clash
+cp drivers/cam.o clash/cam.o
+cp drivers/weak.o clash/weak.o
+ln -f clash/cam.o clash/hard.o
+ar cDPrST clash/thin.a clash/weak.o
+printf 'library common\n\tprivate common_*\n' > clash/common.rules
+printf 'include common.rules\nlibrary dma\n\tprivate dmac_*\n' > clash/inc.rules
+cp base.txt clash/base.txt
+sha256sum clash/* > clash.sum
+refused() { # NAME WANT-REGEX AUDIT-ARGS...: exit 2, that one line, nothing changed or created
+	local name=$1 want=$2
+	shift 2
+	expect_status 2 "$name: refused" audit "$@"
+	if [ "$(wc -l < "$T/out")" = 1 ] && grep -Eq -- "^symfence: error: output '[^']+' is the same file as $want$" "$T/out" &&
+		sha256sum -c --quiet clash.sum && [ ! -e clash/new.txt ] && [ "$(ls -A clash | wc -l)" = 7 ]; then
+		ok "$name: one line, nothing written"
+	else
+		fail "$name: one line, nothing written"
+		sed 's/^/    | /' "$T/out"
+	fi
+}
+refused "-o an input" "the input 'clash/cam\.o'" -r rules/dma.rules -o clash/cam.o clash/cam.o
+refused "--write-baseline an input" "the input 'clash/cam\.o'" \
+	-r rules/dma.rules --write-baseline clash/cam.o clash/cam.o
+refused "-o a hard link of an input" "the input 'clash/cam\.o'" -r rules/dma.rules -o clash/hard.o clash/cam.o
+refused "-o the rules" "the rules file 'clash/inc\.rules'" -r clash/inc.rules -o clash/inc.rules clash/cam.o
+refused "-o an included rules file" "the rules file 'clash/common\.rules'" \
+	-r clash/inc.rules -o clash/common.rules clash/cam.o
+refused "--write-baseline the baseline" "the baseline 'clash/base\.txt'" \
+	-r rules/dma.rules --baseline clash/base.txt --write-baseline clash/base.txt clash/cam.o
+refused "-o and --write-baseline one new file" "the other output 'clash/\./new\.txt'" \
+	-r rules/dma.rules -o clash/new.txt --write-baseline clash/./new.txt clash/cam.o
+refused "-o and --write-baseline one existing file" "the other output 'clash/base\.txt'" \
+	-r rules/dma.rules -o clash/base.txt --write-baseline clash/base.txt clash/cam.o
+refused "-o an object found in a directory" "the input 'clash/cam\.o'" -r rules/dma.rules -o clash/cam.o clash
+refused "-o a thin archive's member" "the input 'clash/weak\.o'" -r rules/dma.rules -o clash/weak.o clash/thin.a
+refused "-o an @FILE list" "the input '@clash/base\.txt'" -r rules/dma.rules -o clash/base.txt @clash/base.txt
+
 # ---- compressed modules give the findings of the plain one ----
 mkdir -p m/plain m/xz m/zst m/gz
 cp drivers/cam.o m/plain/cam.ko
