@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <symfence/audit.h>
+#include <symfence/localize.h>
 #include <symfence/object.h>
 #include <symfence/selection.h>
 #include <symfence/symfence.h>
@@ -215,6 +216,7 @@ void symfence_audit_free(struct symfence_audit *a)
 	for (i = 0; a->libdefs && i < a->nlibs; i++)
 		sf_htab_free(&a->libdefs[i]);
 	free(a->libdefs);
+	sf_htab_free(&a->vmdefs);
 	free(a->libseen);
 	for (i = 0; i < a->nstrs; i++)
 		free(a->strs[i]);
@@ -426,8 +428,10 @@ static size_t classify_uncached(const struct sf_worker *w, const char *name, uin
 	for (i = 0; i < a->nlibs; i++) {
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
 
+		/* As seal does: a module's entry points are never private by "not public". */
 		if (a->libdefs[i].n && sf_htab_get(&a->libdefs[i], hash, name, len) &&
-		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0)
+		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0 &&
+		    !symfence_module_entry_point(name))
 			return 1 + i * w->stride;
 	}
 	return 0;
@@ -978,7 +982,7 @@ out:
 
 /* ---- pass 1: what the libraries with public patterns define ---- */
 
-static int keep_str(struct symfence_audit *a, const char *s, const char **out)
+static int keep_str(struct symfence_audit *a, const char *s, size_t len, const char **out)
 {
 	char **v;
 
@@ -991,76 +995,170 @@ static int keep_str(struct symfence_audit *a, const char *s, const char **out)
 		a->strs = v;
 		a->strcap = cap;
 	}
-	a->strs[a->nstrs] = strdup(s);
+	a->strs[a->nstrs] = strndup(s, len);
 	if (!a->strs[a->nstrs])
 		return -ENOMEM;
 	*out = a->strs[a->nstrs++];
 	return 0;
 }
 
-static int collect_definitions(struct symfence_audit *a, const struct sf_unit *u, size_t lib)
+int sf_audit_define(struct symfence_audit *a, struct sf_htab *defs, const char *name, size_t len)
 {
-	struct symfence_object *obj = NULL;
-	struct sf_image img = { 0 };
-	struct symfence_ctx quiet;
-	size_t i, nsyms;
+	uint64_t hash = sf_hash(name, len, false);
+	const char *key;
+	int err;
+
+	if (!len || sf_htab_get(defs, hash, name, len))
+		return 0;
+	err = keep_str(a, name, len, &key);
+	if (!err && !sf_htab_put(defs, key, len))
+		err = -ENOMEM;
+	return err;
+}
+
+/* The names obj defines as globals (or weak) go into defs; *count (may be NULL) counts them. */
+int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
+			   struct symfence_object *obj, size_t *count)
+{
+	size_t i, nsyms = symfence_object_nsyms(obj);
 	int err = 0;
 
-	symfence_ctx_init(&quiet, NULL, NULL); /* pass 2 reports what cannot be read */
-	if (load_unit(&quiet, a, u, &img, &obj)) {
-		image_release(&img);
-		return 0;
-	}
-	a->libseen[lib] = true;
-	nsyms = symfence_object_nsyms(obj);
 	for (i = 1; i < nsyms && !err; i++) {
 		GElf_Sym s;
 		Elf32_Word shndx;
-		const char *name, *key;
-		struct sf_hent *e;
+		const char *name;
 
 		if (symfence_object_sym(obj, i, &s, &shndx, &name) || shndx == SHN_UNDEF ||
-		    GELF_ST_BIND(s.st_info) == STB_LOCAL || !*name ||
-		    sf_htab_get(&a->libdefs[lib], sf_hash(name, strlen(name), false), name,
-				strlen(name)))
+		    GELF_ST_BIND(s.st_info) == STB_LOCAL || !*name)
 			continue;
-		err = keep_str(a, name, &key);
-		if (!err && !(e = sf_htab_put(&a->libdefs[lib], key, strlen(key))))
-			err = -ENOMEM;
+		err = sf_audit_define(a, defs, name, strlen(name));
+		if (count)
+			(*count)++;
 	}
+	return err;
+}
+
+/* One object of the library: its definitions. 0, 1 when it cannot be read (reported in ctx). */
+static int collect_definitions(struct symfence_ctx *ctx, struct symfence_audit *a,
+			       const struct sf_unit *u, size_t lib)
+{
+	struct symfence_object *obj = NULL;
+	struct sf_image img = { 0 };
+	int err;
+
+	if (load_unit(ctx, a, u, &img, &obj)) {
+		image_release(&img);
+		return 1;
+	}
+	err = sf_audit_define_object(a, &a->libdefs[lib], obj, NULL);
 	symfence_object_free(obj);
 	image_release(&img);
 	return err;
 }
 
+static bool has_public(const struct symfence_library *lib)
+{
+	return symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) > 0;
+}
+
+/*
+ * The objects its objects patterns match below the root, for a library none of
+ * whose objects is among the inputs. 0 when all were read; 1 when they could
+ * not all be found or read (reported into gctx); or -ENOMEM.
+ */
+static int definitions_from_disk(struct symfence_ctx *gctx, struct symfence_audit *a, size_t l)
+{
+	const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+	char **paths = NULL;
+	size_t n = 0, i;
+	int err, bad = 0;
+
+	err = symfence_library_expand_objects(gctx, lib, a->root, &paths, &n);
+	if (err)
+		return err == -ENOMEM ? err : 1;
+	for (i = 0; i < n && err >= 0; i++) {
+		struct sf_unit u = { .path = paths[i] };
+
+		if (a->root && asprintf(&u.file, "%s/%s", a->root, paths[i]) < 0)
+			u.file = NULL;
+		else if (!a->root)
+			u.file = strdup(paths[i]);
+		u.display = u.file; /* the file to look at when it cannot be read */
+		err = u.file ? collect_definitions(gctx, a, &u, l) : -ENOMEM;
+		bad |= err > 0;
+		free(u.file);
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return err < 0 ? err : bad;
+}
+
 static int library_pass(struct symfence_ctx *ctx, struct symfence_audit *a)
 {
-	struct symfence_ctx gctx;
-	size_t i, l;
-	int err = 0;
+	struct symfence_ctx gctx, quiet;
+	size_t i, l, k;
+	int err = 0, r;
 
+	/* The library's objects among the inputs; pass 2 reports those that cannot be read. */
+	symfence_ctx_init(&quiet, NULL, NULL);
 	for (i = 0; i < a->nunits && !err; i++) {
 		if (!a->units[i].file)
 			continue;
 		for (l = 0; l < a->nlibs && !err; l++) {
 			const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
 
-			if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) &&
+			if (!has_public(lib) ||
 			    symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS,
-							  a->units[i].path) >= 0)
-				err = collect_definitions(a, &a->units[i], l);
+							  a->units[i].path) < 0)
+				continue;
+			/* One that cannot be read makes the run fail (exit 2) in pass 2. */
+			r = collect_definitions(&quiet, a, &a->units[i], l);
+			if (r < 0)
+				err = r;
+			a->libseen[l] = true;
 		}
 	}
+	/* Otherwise from the disk, or (audit-only libraries) from --vmlinux: never by halves. */
 	symfence_ctx_init(&gctx, sf_log_append, &a->global);
 	for (l = 0; l < a->nlibs && !err; l++) {
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+		const char *root = a->root;
 
-		if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) && !a->libseen[l])
+		if (!has_public(lib) || a->libseen[l])
+			continue;
+		if (!symfence_library_npatterns(lib, SYMFENCE_PAT_OBJECTS)) {
+			if (!a->have_vmlinux) {
+				a->incomplete++;
+				symfence_report(
+					&gctx, SYMFENCE_ERROR, symfence_library_file(lib),
+					symfence_library_line(lib), 0, NULL,
+					"library '%s' has public patterns and no objects (its symbols live in vmlinux): give what vmlinux defines with --vmlinux FILE (vmlinux, vmlinux.o, System.map or Module.symvers)",
+					symfence_library_name(lib));
+				continue;
+			}
+			for (k = 0; k < a->vmdefs.cap && !err; k++)
+				if (a->vmdefs.ents[k].key &&
+				    !sf_htab_put(&a->libdefs[l], a->vmdefs.ents[k].key,
+						 a->vmdefs.ents[k].len))
+					err = -ENOMEM;
+			a->libseen[l] = true;
+			continue;
+		}
+		r = definitions_from_disk(&gctx, a, l);
+		if (r < 0) {
+			err = r;
+		} else if (r) {
+			a->incomplete++;
 			symfence_report(
-				&gctx, SYMFENCE_NOTE, symfence_library_file(lib),
+				&gctx, SYMFENCE_ERROR, symfence_library_file(lib),
 				symfence_library_line(lib), 0, NULL,
-				"library '%s' has public patterns but none of its objects is among the inputs: only its private patterns are checked",
-				symfence_library_name(lib));
+				"library '%s' has public patterns, but its objects are not among the inputs and not all found and read under %s%s%s: pass them (or vmlinux.a) too, or run from the build root or give --root DIR",
+				symfence_library_name(lib), root ? "'" : "the current directory",
+				root ? root : "", root ? "'" : "");
+		} else {
+			a->libseen[l] = true;
+		}
 	}
 	if (err)
 		symfence_error(ctx, NULL, "out of memory");
@@ -1348,6 +1446,7 @@ void symfence_audit_summary(const struct symfence_audit *a, struct symfence_audi
 	}
 	sum->stale = a->nstale;
 	sum->warnings += a->nstale;
+	sum->incomplete = a->incomplete;
 }
 
 static const char *plural(size_t n)
@@ -1373,6 +1472,10 @@ int symfence_audit_summary_line(const struct symfence_audit *a, char *buf, size_
 	if (s.skipped)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 "; %zu skipped (LTO or bitcode)", s.skipped);
+	if (s.incomplete)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 "; %zu librar%s not checked (definitions missing)", s.incomplete,
+			 s.incomplete == 1 ? "y" : "ies");
 	return snprintf(
 		buf, size,
 		"symfence: audited %zu object%s: %zu error%s, %zu warning%s, %zu note%s%s%s",
@@ -1385,7 +1488,7 @@ int symfence_audit_status(const struct symfence_audit *a)
 	struct symfence_audit_summary s;
 
 	symfence_audit_summary(a, &s);
-	if (s.unreadable)
+	if (s.unreadable || s.incomplete)
 		return SYMFENCE_EXIT_FAILURE;
 	return s.errors ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_OK;
 }

@@ -106,8 +106,12 @@ struct symfence_audit {
 	/* Names defined by the objects of each library that has public patterns. */
 	struct sf_htab *libdefs; /* [nlibs] */
 	bool *libseen;		 /* [nlibs]: one of its objects was read */
-	char **strs;		 /* owned keys of libdefs */
+	char **strs;		 /* owned keys of libdefs and vmdefs */
 	size_t nstrs, strcap;
+	struct sf_htab vmdefs; /* --vmlinux: what vmlinux defines, for audit-only libraries */
+	bool have_vmlinux;
+	size_t incomplete; /* libraries with public patterns whose definitions are missing */
+	bool strict;
 	struct sf_log global; /* run diagnostics not tied to an input */
 
 	char *baseline_path;
@@ -120,6 +124,13 @@ struct symfence_audit {
 	size_t nstale;
 	bool ran;
 };
+
+/* audit.c: what a library defines. Names are copied; 0 or -ENOMEM. */
+int sf_audit_define(struct symfence_audit *a, struct sf_htab *defs, const char *name, size_t len);
+struct symfence_object;
+/* The names obj defines as global or weak symbols; *count (may be NULL) counts them. */
+int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
+			   struct symfence_object *obj, size_t *count);
 
 /* audit_input.c */
 enum sf_compression {

@@ -434,9 +434,9 @@ static void json_summary(FILE *out, const struct symfence_audit *a)
 
 	symfence_audit_summary(a, &s);
 	fprintf(out,
-		"  \"summary\": {\"objects\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, \"waived\": %zu, \"baselined\": %zu, \"stale\": %zu, \"unreadable\": %zu, \"skipped\": %zu, \"status\": %d},\n",
+		"  \"summary\": {\"objects\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, \"waived\": %zu, \"baselined\": %zu, \"stale\": %zu, \"unreadable\": %zu, \"skipped\": %zu, \"status\": %d, \"incomplete\": %zu},\n",
 		s.objects, s.errors, s.warnings, s.notes, s.waived, s.baselined, s.stale,
-		s.unreadable, s.skipped, symfence_audit_status(a));
+		s.unreadable, s.skipped, symfence_audit_status(a), s.incomplete);
 }
 
 static void json_finding(FILE *out, const struct sf_finding *sf)
@@ -693,7 +693,7 @@ int symfence_audit_write_sarif(const struct symfence_audit *a, FILE *out)
 	}
 	fprintf(out,
 		"      ]}},\n      \"invocations\": [{\"executionSuccessful\": %s, \"toolExecutionNotifications\": [",
-		sum.unreadable ? "false" : "true");
+		sum.unreadable || sum.incomplete ? "false" : "true");
 	while ((e = next_logged(&w))) {
 		fputs(n++ ? ",\n        " : "\n        ", out);
 		fprintf(out, "{\"level\": \"%s\", \"message\": {\"text\": ",

@@ -27,6 +27,8 @@ static const char audit_usage[] =
 	"                             error (text) or standard output (json, sarif, github)\n"
 	"      --baseline FILE        violations listed in FILE are notes: only new ones fail\n"
 	"      --write-baseline FILE  write the violations found (not waived) to FILE\n"
+	"      --vmlinux FILE         what vmlinux defines (ELF vmlinux or vmlinux.o, System.map\n"
+	"                             or Module.symvers), for libraries without objects\n"
 	"  -j, --jobs N               worker threads (default: one per available CPU)\n"
 	"  -q, --quiet                print nothing when nothing is wrong (no notes, no summary)\n"
 	"      --group-by KEY         text report by symbol, library or object (with counts)\n"
@@ -38,7 +40,7 @@ static const char audit_usage[] =
 	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, or an\n"
 	"input that could not be read. 2 wins over 1: an incomplete audit is a failure.\n";
 
-enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY };
+enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY, OPT_VMLINUX };
 
 static const struct option audit_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -50,6 +52,7 @@ static const struct option audit_options[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -133,7 +136,8 @@ static bool same_file(const char *a, const char *b)
 /* An output that names a file the audit reads, or the other output: reported, true. */
 static bool output_clash(struct symfence_ctx *ctx, const char *output, const char *other,
 			 const char *const *rules, size_t nrules, const char *baseline,
-			 char *const *inputs, int ninputs)
+			 const char *const *vmlinux, size_t nvmlinux, char *const *inputs,
+			 int ninputs)
 {
 	const char *kind = NULL, *name = NULL;
 	size_t i;
@@ -146,6 +150,9 @@ static bool output_clash(struct symfence_ctx *ctx, const char *output, const cha
 			kind = "the rules file", name = rules[i];
 	if (!kind && baseline && same_file(output, baseline))
 		kind = "the baseline", name = baseline;
+	for (i = 0; !kind && i < nvmlinux; i++)
+		if (same_file(output, vmlinux[i]))
+			kind = "the input", name = vmlinux[i];
 	for (j = 0; !kind && j < ninputs; j++) {
 		const char *in = inputs[j][0] == '@' ? inputs[j] + 1 : inputs[j];
 
@@ -238,11 +245,11 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	struct symfence_policy *policy = NULL;
 	struct symfence_audit *audit = NULL;
 	const char *output = NULL, *baseline = NULL, *write_baseline = NULL;
-	const char **rules = NULL;
+	const char **rules = NULL, **vmlinux = NULL;
 	enum format fmt = FMT_TEXT;
 	enum symfence_audit_group by = SYMFENCE_GROUP_NONE;
 	bool grouped = false;
-	size_t nrules = 0;
+	size_t nrules = 0, nvmlinux = 0, k;
 	char summary[512], *end;
 	struct symfence_audit_summary sum;
 	bool quiet = false, silent;
@@ -250,8 +257,12 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	int c, i, status = SYMFENCE_EXIT_FAILURE;
 
 	rules = calloc((size_t)argc, sizeof(*rules));
-	if (!rules)
+	vmlinux = calloc((size_t)argc, sizeof(*vmlinux));
+	if (!rules || !vmlinux) {
+		free(rules);
+		free(vmlinux);
 		return SYMFENCE_EXIT_FAILURE;
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":r:f:o:j:qh", audit_options, NULL)) != -1) {
 		switch (c) {
@@ -278,6 +289,9 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_WRITE_BASELINE:
 			write_baseline = optarg;
+			break;
+		case OPT_VMLINUX:
+			vmlinux[nvmlinux++] = optarg;
 			break;
 		case 'j':
 			errno = 0;
@@ -333,10 +347,10 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	}
 
 	/* An output must not replace what the audit reads: refused before anything is read. */
-	if ((output && output_clash(ctx, output, write_baseline, rules, nrules, baseline,
-				    argv + optind, argc - optind)) ||
+	if ((output && output_clash(ctx, output, write_baseline, rules, nrules, baseline, vmlinux,
+				    nvmlinux, argv + optind, argc - optind)) ||
 	    (write_baseline && output_clash(ctx, write_baseline, NULL, rules, nrules, baseline,
-					    argv + optind, argc - optind)))
+					    vmlinux, nvmlinux, argv + optind, argc - optind)))
 		goto out;
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
 		goto out;
@@ -354,6 +368,9 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (baseline && symfence_audit_load_baseline(ctx, audit, baseline))
 		goto out;
+	for (k = 0; k < nvmlinux; k++)
+		if (symfence_audit_load_vmlinux(ctx, audit, vmlinux[k]))
+			goto out;
 	if (symfence_audit_run(ctx, audit))
 		goto out;
 
@@ -378,5 +395,6 @@ out:
 	symfence_audit_free(audit);
 	symfence_policy_free(policy);
 	free(rules);
+	free(vmlinux);
 	return status;
 }

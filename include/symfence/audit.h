@@ -32,6 +32,7 @@ struct symfence_audit_opts {
 	const char *root;	 /* object paths are matched relative to it; NULL: "." */
 	unsigned int jobs;	 /* worker threads; 0: one per available CPU */
 	size_t max_decompressed; /* 0: SYMFENCE_AUDIT_MAX_DECOMPRESSED */
+	bool strict;		 /* stale patterns, waivers and baseline entries are errors */
 };
 
 enum symfence_finding_kind {
@@ -99,7 +100,25 @@ int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_
 int symfence_audit_load_baseline(struct symfence_ctx *ctx, struct symfence_audit *audit,
 				 const char *path);
 
-/* Scans every object; findings are then sorted, waived and checked against the baseline. */
+/*
+ * The symbols vmlinux defines, for the libraries without objects patterns
+ * (audit-only: their symbols live in vmlinux) that have public patterns:
+ * path is an ELF vmlinux or vmlinux.o (its defined globals), a System.map
+ * (its global symbols, as nm types them) or a Module.symvers (the symbols it
+ * lists for vmlinux); which one is told from its contents. May be called
+ * more than once: the definitions add up. A file that is none of them, or
+ * defines nothing, is reported; then -EINVAL.
+ */
+int symfence_audit_load_vmlinux(struct symfence_ctx *ctx, struct symfence_audit *audit,
+				const char *path);
+
+/*
+ * Scans every object; findings are then sorted, waived and checked against
+ * the baseline. A library with public patterns needs the names it defines:
+ * from its objects among the inputs, else from its objects patterns below the
+ * root, else (audit-only) from symfence_audit_load_vmlinux(). Without them it
+ * is reported as an error (exit status 2), not checked by halves.
+ */
 int symfence_audit_run(struct symfence_ctx *ctx, struct symfence_audit *audit);
 
 size_t symfence_audit_nfindings(const struct symfence_audit *audit);
@@ -112,13 +131,14 @@ struct symfence_audit_summary {
 	size_t stale;			/* waivers and baseline entries that matched nothing */
 	size_t unreadable;		/* inputs that could not be read */
 	size_t skipped;			/* LLVM bitcode and GCC LTO objects */
+	size_t incomplete;		/* libraries whose definitions could not be had */
 };
 
 void symfence_audit_summary(const struct symfence_audit *audit, struct symfence_audit_summary *sum);
 /* "symfence: audited N objects: ..." (no newline), like snprintf. */
 int symfence_audit_summary_line(const struct symfence_audit *audit, char *buf, size_t size);
 
-/* 0 clean, 1 errors, 2 something could not be read (2 wins over 1). */
+/* 0 clean, 1 errors, 2 something could not be read or checked (2 wins over 1). */
 int symfence_audit_status(const struct symfence_audit *audit);
 
 /*

@@ -160,11 +160,138 @@ else
 	fail "-j1 and -j2 differ"
 fi
 
-# ---- without the library's objects: only the private patterns ----
-expect_status 1 "audit without the library's objects" audit -r rules/dma.rules drivers
-expect_output "note: public list needs the library's objects" "$T/out" \
-	"^rules/dma\.rules:1: note: library 'dma' has public patterns but none of its objects is among the inputs: only its private patterns are checked$"
-if grep -q "'lib_helper'" "$T/out"; then fail "lib_helper not private without the library"; else ok "lib_helper not private without the library"; fi
+# ---- the library's objects not among the inputs: read where its objects patterns say ----
+# The public list makes lib_helper private: a driver calling it must fail the
+# audit whether or not lib/ is among the inputs.
+expect_status 1 "without the library among the inputs: violations exit 1" audit -r rules/dma.rules drivers
+if diff <(grep -v '^symfence: audited' text.out) <(grep -v '^symfence: audited' "$T/out") >/dev/null; then
+	ok "without the library among the inputs: the same findings, lib_helper too (objects read from lib/)"
+else
+	fail "without the library among the inputs: the same findings"
+	diff text.out "$T/out" | sed 's/^/    | /'
+fi
+mkdir -p elsewhere
+(cd elsewhere && "$SYMFENCE" audit -r ../rules/dma.rules ../drivers) > "$T/out" 2>&1
+[ $? = 2 ] && ok "library objects nowhere: exit 2, not a pass" || fail "library objects nowhere: exit 2"
+expect_output "library objects nowhere: the pattern that matches nothing" "$T/out" \
+	"^\.\./rules/dma\.rules:2:[0-9]+: error: objects pattern 'lib/\*\.o' of library 'dma' matches no file under the current directory$"
+expect_output "library objects nowhere: names the library and what to pass" "$T/out" \
+	"^\.\./rules/dma\.rules:1: error: library 'dma' has public patterns, but its objects are not among the inputs and not all found and read under the current directory: pass them \(or vmlinux\.a\) too, or run from the build root or give --root DIR$"
+expect_output "library objects nowhere: the summary says so" <(tail -1 "$T/out") \
+	"; 1 library not checked \(definitions missing\)$"
+(cd elsewhere && "$SYMFENCE" audit -r ../rules/dma.rules --root .. ../drivers) > "$T/out" 2>&1
+[ $? = 1 ] && grep -q "'lib_helper' of library 'dma' \[\.\./rules/dma\.rules:3: not public\]" "$T/out" &&
+	ok "--root: the library's objects found below it" || fail "--root: the library's objects found below it"
+mkdir -p badlib/lib
+cp drivers/cam.o badlib/cam.o
+echo "not an object" > badlib/lib/dma.o
+expect_status 2 "a library object on disk that cannot be read: exit 2" \
+	audit -r rules/dma.rules --root badlib badlib/cam.o
+expect_output "a library object on disk that cannot be read: named" "$T/out" "^badlib/lib/dma\.o: error: not an ELF file$"
+check "JSON: the missing definitions in the summary and the diagnostics" python3 - <<'EOP'
+import json, subprocess
+p = subprocess.run(['sh', '-c', 'cd elsewhere && "$0" audit -r ../rules/dma.rules --format json ../drivers',
+                    __import__('os').environ['SYMFENCE']], capture_output=True)
+doc = json.loads(p.stdout)
+assert p.returncode == 2 and doc['summary']['status'] == 2 and doc['summary']['incomplete'] == 1, doc['summary']
+assert any("library 'dma' has public patterns" in d['message'] and d['severity'] == 'error'
+           for d in doc['diagnostics']), doc['diagnostics']
+EOP
+
+# A module's entry points are never private by "not public", as seal keeps them global.
+mkdir -p entry/lib
+printf 'int init_module(void) { return 0; }\nint entry_helper(void) { return 1; }\n' > entry/lib.c
+printf 'int init_module(void) { return 0; }\nvoid cleanup_module(void) { }\n' > entry/drv.c
+$CC -O1 -c entry/lib.c -o entry/lib/lib.o && $CC -O1 -c entry/drv.c -o entry/drv.o
+printf 'library e\n\tobjects lib/*.o\n\tpublic entry_api\n' > entry/e.rules
+expect_status 0 "init_module and cleanup_module of another module are not private" \
+	audit -r entry/e.rules --root entry entry/lib entry/drv.o
+if grep -q "init_module" "$T/out"; then fail "entry points: no warning"; sed 's/^/    | /' "$T/out"; else ok "entry points: no warning"; fi
+
+# ---- audit-only libraries with a public list: --vmlinux ----
+# A vmlinux linked here (ELF), its vmlinux.o, its System.map made with nm as
+# the kernel's scripts/mksysmap does, and Debian's Module.symvers.
+mkdir -p vm
+cat > vm/vmlinux.c <<'EOC'
+int phys_base;
+int init_uts_ns;
+static int local_helper(int x) { return x + 1; }
+void kfree(void *p) { (void)p; }
+int _printk(const char *f, ...) { return local_helper(*f); }
+void __attribute__((weak)) arch_hook(void) { }
+void _start(void) { }
+EOC
+cat > vm/mod.c <<'EOC'
+extern int phys_base, init_uts_ns;
+extern void kfree(void *);
+extern int _printk(const char *, ...);
+extern void arch_hook(void);
+extern int drm_dev_register(void *, unsigned long);
+extern int local_helper(int);
+extern int only_in_my_tree(void);
+int mod_probe(void)
+{
+	kfree(0);
+	_printk("x");
+	arch_hook();
+	drm_dev_register(0, 0);
+	only_in_my_tree();
+	return phys_base + init_uts_ns + local_helper(1);
+}
+EOC
+$CC -O1 -c vm/vmlinux.c -o vm/vmlinux-part.o && ld -r vm/vmlinux-part.o -o vm/vmlinux.o &&
+	ld -static -e _start vm/vmlinux.o -o vm/vmlinux && $CC -O1 -c vm/mod.c -o vm/mod.o || exit 2
+nm -n vm/vmlinux | grep -v -e ' [aNUw] ' -e ' \$' -e ' \.L' -e ' __crc_' -e ' __kstrtab_' \
+	-e ' __kstrtabns_' -e ' L0$' > vm/System.map
+printf 'library core\n\tpublic _printk kfree\n' > rules/core.rules
+expect_status 2 "audit-only library with a public list, no --vmlinux: exit 2" audit -r rules/core.rules vm/mod.o
+expect_output "no --vmlinux: names the library and the option" "$T/out" \
+	"^rules/core\.rules:1: error: library 'core' has public patterns and no objects \(its symbols live in vmlinux\): give what vmlinux defines with --vmlinux FILE \(vmlinux, vmlinux\.o, System\.map or Module\.symvers\)$"
+# The oracle: the globals nm says the file defines, the symbols mod.o leaves undefined.
+undef=$(nm -u vm/mod.o | awk '{ print $2 }' | sort)
+for v in vm/vmlinux vm/vmlinux.o vm/System.map; do
+	case $v in
+	*.map) defs=$(awk '$2 ~ /^[A-TV-Z]$/ && $2 != "N" { print $3 }' $v | sort -u) ;;
+	*) defs=$(nm --defined-only $v | awk '$2 ~ /^[A-Z]$/ { print $3 }' | sort -u) ;;
+	esac
+	want=$(comm -12 <(echo "$undef") <(echo "$defs") | grep -vx -e _printk -e kfree | tr '\n' ' ')
+	audit -r rules/core.rules --vmlinux $v --format json vm/mod.o > vm.json 2>/dev/null
+	got=$(python3 -c 'import json, sys; print(" ".join(sorted(f["symbol"] for f in json.load(open(sys.argv[1]))["findings"])), end=" ")' vm.json)
+	if [ "$got" = "$want" ] && [ "$want" = "arch_hook init_uts_ns phys_base " ]; then
+		ok "--vmlinux $(basename $v): the non-public symbols it defines (nm): $want"
+	else
+		fail "--vmlinux $(basename $v): got '$got', nm says '$want'"
+	fi
+done
+symvers=$(ls /usr/src/linux-headers-*-amd64/Module.symvers 2>/dev/null | head -1)
+if [ -n "$symvers" ]; then
+	want=$(awk -F'\t' '$3 == "vmlinux" { print $2 }' "$symvers" | sort -u |
+		comm -12 <(echo "$undef") - | grep -vx -e _printk -e kfree | tr '\n' ' ')
+	audit -r rules/core.rules --vmlinux "$symvers" --format json vm/mod.o > vm.json 2>/dev/null
+	got=$(python3 -c 'import json, sys; print(" ".join(sorted(f["symbol"] for f in json.load(open(sys.argv[1]))["findings"])), end=" ")' vm.json)
+	if [ "$got" = "$want" ] && [ "$want" = "init_uts_ns phys_base " ]; then
+		ok "--vmlinux Module.symvers: the non-public exports of vmlinux ($want), not a module's"
+	else
+		fail "--vmlinux Module.symvers: got '$got', the file says '$want'"
+	fi
+else
+	skip "no /usr/src/linux-headers-*-amd64/Module.symvers"
+fi
+printf 'this is not a map\n' > vm/bogus.map
+expect_status 2 "--vmlinux: a file of another kind" audit -r rules/core.rules --vmlinux vm/bogus.map vm/mod.o
+expect_output "--vmlinux: a file of another kind is named" "$T/out" \
+	"^vm/bogus\.map: error: not a vmlinux \(ELF\), a System\.map or a Module\.symvers \(line 1 is none of their forms\)$"
+{ head -2 vm/System.map; echo "ffffffff T"; } > vm/cut.map
+expect_status 2 "--vmlinux: a malformed System.map line" audit -r rules/core.rules --vmlinux vm/cut.map vm/mod.o
+expect_output "--vmlinux: the malformed line's position" "$T/out" \
+	"^vm/cut\.map:3: error: not a System\.map line \(expected 'ADDRESS TYPE SYMBOL'\)$"
+printf '0x12345678\tdrm_dev_register\tdrivers/gpu/drm/drm\tEXPORT_SYMBOL\t\n' > vm/ext.symvers
+expect_status 2 "--vmlinux: a Module.symvers without vmlinux" audit -r rules/core.rules --vmlinux vm/ext.symvers vm/mod.o
+expect_output "--vmlinux: a Module.symvers without vmlinux is refused" "$T/out" \
+	"^vm/ext\.symvers: error: lists no symbol of vmlinux"
+strip -o vm/stripped vm/vmlinux
+expect_status 2 "--vmlinux: a stripped vmlinux" audit -r rules/core.rules --vmlinux vm/stripped vm/mod.o
+expect_output "--vmlinux: a stripped vmlinux is refused" "$T/out" "^vm/stripped: error: defines no global symbol"
 
 # ---- waive, allow, stale waivers ----
 cat > rules/waive.rules <<'EOF'
@@ -399,8 +526,8 @@ cp drivers/cam.o m/plain/cam.ko
 xz -c m/plain/cam.ko > m/xz/cam.ko.xz
 zstd -q -c m/plain/cam.ko > m/zst/cam.ko.zst
 gzip -c m/plain/cam.ko > m/gz/cam.ko.gz
-# Without the library's objects only the private patterns count (lib_helper is not private).
-$ORACLE refs drivers/cam.o dmac_flush_range dmac_inv_range > want.cam
+# The library's objects are read from lib/ (its objects patterns): lib_helper is private.
+$ORACLE refs drivers/cam.o dmac_flush_range dmac_inv_range lib_helper > want.cam
 for c in plain xz zst gz; do
 	audit -r rules/dma.rules --format json m/$c > m-$c.json 2>/dev/null
 	$ORACLE json m-$c.json > got.$c
@@ -502,7 +629,7 @@ expect_output "truncated xz: the real reason, not an internal error" "$T/out" \
 expect_output "missing file" "$T/out" "^missing\.o: error: cannot open: No such file or directory$"
 expect_output "the other inputs are still audited" "$T/out" "^drivers/cam\.o: cam_probe"
 expect_output "summary counts unreadable inputs" <(tail -1 "$T/out") \
-	"^symfence: audited 1 object: 3 errors, 0 warnings, 0 notes; 3 inputs could not be read$"
+	"^symfence: audited 1 object: 4 errors, 0 warnings, 0 notes; 3 inputs could not be read$"
 mkdir empty
 expect_status 0 "an empty directory" audit -r rules/dma.rules empty
 expect_output "an empty directory is a warning" "$T/out" \
@@ -561,7 +688,7 @@ for cc in arm-linux-gnueabihf-gcc aarch64-linux-gnu-gcc s390x-linux-gnu-gcc; do
 	command -v $cc >/dev/null || { skip "$cc not installed"; continue; }
 	$cc -O1 -c "$SRC/cam.c" -o cross-$cc.o || { fail "$cc cannot build"; continue; }
 	audit -r rules/dma.rules --format json cross-$cc.o > cross.json 2>/dev/null
-	$ORACLE refs cross-$cc.o dmac_flush_range dmac_inv_range > want.cross
+	$ORACLE refs cross-$cc.o dmac_flush_range dmac_inv_range lib_helper > want.cross
 	$ORACLE json cross.json > got.cross
 	if [ -s want.cross ] && cmp -s want.cross got.cross; then
 		ok "$cc object: function+offset and counts equal readelf's"
