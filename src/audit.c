@@ -139,6 +139,84 @@ size_t sf_findings_fold(struct sf_finding *v, size_t n)
 	return out;
 }
 
+static bool has_public(const struct symfence_library *lib)
+{
+	return symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) > 0;
+}
+
+/* ---- which patterns matched something ---- */
+
+static void hits_free(const struct symfence_audit *a, struct sf_hits *h)
+{
+	size_t l;
+
+	for (l = 0; l < a->nlibs; l++) {
+		if (h->priv)
+			free(h->priv[l]);
+		if (h->pub)
+			free(h->pub[l]);
+	}
+	free(h->priv);
+	free(h->pub);
+	memset(h, 0, sizeof(*h));
+}
+
+static int hits_init(const struct symfence_audit *a, struct sf_hits *h)
+{
+	size_t l;
+
+	h->priv = sf_xcalloc(a->nlibs, sizeof(*h->priv));
+	h->pub = sf_xcalloc(a->nlibs, sizeof(*h->pub));
+	if (!h->priv || !h->pub)
+		goto nomem;
+	for (l = 0; l < a->nlibs; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		h->priv[l] = sf_xcalloc(symfence_library_npatterns(lib, SYMFENCE_PAT_PRIVATE), 1);
+		h->pub[l] = sf_xcalloc(symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC), 1);
+		if (!h->priv[l] || !h->pub[l])
+			goto nomem;
+	}
+	return 0;
+nomem:
+	hits_free(a, h);
+	return -ENOMEM;
+}
+
+static void mark(void *arg, size_t i)
+{
+	((bool *)arg)[i] = true;
+}
+
+/* Every private and public pattern that matches name. */
+static void hits_mark(const struct symfence_audit *a, struct sf_hits *h, const char *name)
+{
+	size_t l;
+
+	for (l = 0; l < a->nlibs; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		symfence_library_match_symbol_each(lib, SYMFENCE_PAT_PRIVATE, name, mark,
+						   h->priv[l]);
+		symfence_library_match_symbol_each(lib, SYMFENCE_PAT_PUBLIC, name, mark, h->pub[l]);
+	}
+}
+
+static void hits_merge(const struct symfence_audit *a, struct sf_hits *to,
+		       const struct sf_hits *from)
+{
+	size_t l, i;
+
+	for (l = 0; l < a->nlibs; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		for (i = 0; i < symfence_library_npatterns(lib, SYMFENCE_PAT_PRIVATE); i++)
+			to->priv[l][i] |= from->priv[l][i];
+		for (i = 0; i < symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC); i++)
+			to->pub[l][i] |= from->pub[l][i];
+	}
+}
+
 /* ---- the audit ---- */
 
 int symfence_audit_new(struct symfence_ctx *ctx, const struct symfence_policy *policy,
@@ -169,7 +247,8 @@ int symfence_audit_new(struct symfence_ctx *ctx, const struct symfence_policy *p
 	}
 	a->libdefs = sf_xcalloc(a->nlibs, sizeof(*a->libdefs));
 	a->libseen = sf_xcalloc(a->nlibs, sizeof(*a->libseen));
-	if (!a->libdefs || !a->libseen)
+	a->strict = opts && opts->strict;
+	if (!a->libdefs || !a->libseen || hits_init(a, &a->hits))
 		goto nomem;
 	*out = a;
 	return 0;
@@ -217,6 +296,7 @@ void symfence_audit_free(struct symfence_audit *a)
 		sf_htab_free(&a->libdefs[i]);
 	free(a->libdefs);
 	sf_htab_free(&a->vmdefs);
+	hits_free(a, &a->hits);
 	free(a->libseen);
 	for (i = 0; i < a->nstrs; i++)
 		free(a->strs[i]);
@@ -370,6 +450,7 @@ struct sf_worker {
 	signed char *exempt;	/* [nlibs] for the current unit: -1 not known yet */
 	struct sf_finding *raw; /* scratch: one per relocation */
 	size_t nraw, rawcap;
+	struct sf_hits hits; /* this worker's: merged after the scan */
 };
 
 static const char *worker_dup(struct sf_worker *w, const char *s, size_t len)
@@ -409,16 +490,20 @@ static void worker_free(struct sf_worker *w)
 	free(w->chunks);
 	free(w->exempt);
 	free(w->raw);
+	hits_free(w->a, &w->hits);
 }
 
-/* Which library makes name private, and how; 0 when none. */
-static size_t classify_uncached(const struct sf_worker *w, const char *name, uint64_t hash,
-				size_t len)
+/*
+ * Which library makes name private, and how; 0 when none. Each name comes
+ * here once per worker: it also marks the patterns it matches.
+ */
+static size_t classify_uncached(struct sf_worker *w, const char *name, uint64_t hash, size_t len)
 {
 	const struct symfence_audit *a = w->a;
 	size_t i;
 	int p;
 
+	hits_mark(a, &w->hits, name);
 	for (i = 0; i < a->nlibs; i++) {
 		p = symfence_library_match_symbol(symfence_policy_lib(a->policy, i),
 						  SYMFENCE_PAT_PRIVATE, name);
@@ -429,7 +514,8 @@ static size_t classify_uncached(const struct sf_worker *w, const char *name, uin
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
 
 		/* As seal does: a module's entry points are never private by "not public". */
-		if (a->libdefs[i].n && sf_htab_get(&a->libdefs[i], hash, name, len) &&
+		if (a->libdefs[i].n && has_public(lib) &&
+		    sf_htab_get(&a->libdefs[i], hash, name, len) &&
 		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0 &&
 		    !symfence_module_entry_point(name))
 			return 1 + i * w->stride;
@@ -917,7 +1003,9 @@ static int worker_init(struct sf_worker *w, struct symfence_audit *a, atomic_siz
 	}
 	w->stride = stride;
 	w->exempt = malloc(a->nlibs ? a->nlibs : 1);
-	return w->exempt ? 0 : -ENOMEM;
+	if (!w->exempt || hits_init(a, &w->hits))
+		return -ENOMEM;
+	return 0;
 }
 
 static void *worker_main(void *arg)
@@ -970,6 +1058,8 @@ static int scan_all(struct symfence_ctx *ctx, struct symfence_audit *a)
 	worker_main(&w[0]);
 	for (i = 1; i <= started; i++)
 		pthread_join(tids[i], NULL);
+	for (i = 0; i < jobs; i++)
+		hits_merge(a, &a->hits, &w[i].hits);
 out:
 	for (i = 0; w && i < jobs; i++)
 		worker_free(&w[i]);
@@ -1056,11 +1146,6 @@ static int collect_definitions(struct symfence_ctx *ctx, struct symfence_audit *
 	return err;
 }
 
-static bool has_public(const struct symfence_library *lib)
-{
-	return symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) > 0;
-}
-
 /*
  * The objects its objects patterns match below the root, for a library none of
  * whose objects is among the inputs. 0 when all were read; 1 when they could
@@ -1125,8 +1210,20 @@ static int library_pass(struct symfence_ctx *ctx, struct symfence_audit *a)
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
 		const char *root = a->root;
 
-		if (!has_public(lib) || a->libseen[l])
+		if (a->libseen[l])
 			continue;
+		if (!has_public(lib)) {
+			/*
+			 * Only to tell a private pattern that names something from a
+			 * stale one when the library is not among the inputs: quietly,
+			 * and nothing is amiss when it is not found.
+			 */
+			if (symfence_library_npatterns(lib, SYMFENCE_PAT_OBJECTS)) {
+				r = definitions_from_disk(&quiet, a, l);
+				err = r < 0 ? r : 0;
+			}
+			continue;
+		}
 		if (!symfence_library_npatterns(lib, SYMFENCE_PAT_OBJECTS)) {
 			if (!a->have_vmlinux) {
 				a->incomplete++;
@@ -1305,9 +1402,10 @@ static int add_stale(struct symfence_audit *a, const struct sf_stale *s)
 		return -ENOMEM;
 	a->stale = v;
 	v[a->nstale] = *s;
-	v[a->nstale].object = strdup(s->object);
-	v[a->nstale].symbol = strdup(s->symbol);
-	if (!v[a->nstale].object || !v[a->nstale].symbol) {
+	v[a->nstale].severity = a->strict ? SYMFENCE_ERROR : SYMFENCE_WARNING;
+	v[a->nstale].object = sf_strdup(s->object);
+	v[a->nstale].symbol = sf_strdup(s->symbol);
+	if ((s->object && !v[a->nstale].object) || (s->symbol && !v[a->nstale].symbol)) {
 		free(v[a->nstale].object);
 		free(v[a->nstale].symbol);
 		return -ENOMEM;
@@ -1323,11 +1421,100 @@ static int cmp_line(const void *x, const void *y)
 	return CMP((*a)->line, (*b)->line);
 }
 
+/*
+ * What the inputs let the audit judge. A waiver or baseline entry is stale
+ * only when an object it names was audited and none it names failed to be:
+ * auditing one directory says nothing of the other directories' waivers. A
+ * pattern that matches nothing is only said when every input was read.
+ */
+enum coverage { COVER_NONE, COVER_AUDITED, COVER_UNKNOWN };
+
+static enum coverage waiver_coverage(const struct symfence_audit *a, const char *pattern)
+{
+	enum coverage c = COVER_NONE;
+	size_t i;
+
+	for (i = 0; i < a->nunits; i++) {
+		const struct sf_unit *u = &a->units[i];
+
+		if (!u->path || !symfence_object_pattern_match(pattern, u->path))
+			continue;
+		if (!u->audited)
+			return COVER_UNKNOWN;
+		c = COVER_AUDITED;
+	}
+	return c;
+}
+
+static int cmp_str_ptr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static bool all_read(const struct symfence_audit *a)
+{
+	size_t i;
+
+	if (a->incomplete)
+		return false;
+	for (i = 0; i < a->nunits; i++)
+		if (a->units[i].unreadable || a->units[i].skipped)
+			return false;
+	return true;
+}
+
+/* The private, public and allow patterns of lib that match nothing the inputs hold. */
+static int stale_patterns(struct symfence_audit *a, size_t l)
+{
+	static const enum symfence_pattern_kind kinds[] = { SYMFENCE_PAT_PRIVATE,
+							    SYMFENCE_PAT_PUBLIC,
+							    SYMFENCE_PAT_ALLOW };
+	const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+	size_t k, i, u;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (i = 0; i < symfence_library_npatterns(lib, kinds[k]); i++) {
+			struct symfence_pattern_info info;
+			bool hit = false;
+
+			symfence_library_pattern(lib, kinds[k], i, &info);
+			if (kinds[k] == SYMFENCE_PAT_PRIVATE)
+				hit = a->hits.priv[l][i];
+			else if (kinds[k] == SYMFENCE_PAT_PUBLIC)
+				hit = a->hits.pub[l][i];
+			for (u = 0; kinds[k] == SYMFENCE_PAT_ALLOW && !hit && u < a->nunits; u++)
+				hit = a->units[u].audited &&
+				      symfence_object_pattern_match(info.text, a->units[u].path);
+			if (hit)
+				continue;
+			if (add_stale(a, &(struct sf_stale){
+						 .kind = SF_STALE_PATTERN,
+						 .directive = kinds[k],
+						 .file = info.file,
+						 .line = info.line,
+						 .col = info.col,
+						 .object = kinds[k] == SYMFENCE_PAT_ALLOW
+								   ? (char *)info.text
+								   : NULL,
+						 .symbol = kinds[k] == SYMFENCE_PAT_ALLOW
+								   ? NULL
+								   : (char *)info.text,
+						 .library = symfence_library_name(lib),
+					 }))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int finish(struct symfence_audit *a)
 {
 	size_t **whits = sf_xcalloc(a->nlibs, sizeof(*whits));
 	struct sf_baseline_entry **stale_base = NULL;
-	size_t i, j, total = 0, nstale_base = 0;
+	const char **audited = NULL, **unsure = NULL;
+	size_t i, j, total = 0, nstale_base = 0, naudited = 0, nunsure = 0;
+	enum coverage cover;
+	bool judge_patterns;
 	int err = -ENOMEM;
 
 	if (!whits)
@@ -1358,33 +1545,75 @@ static int finish(struct symfence_audit *a)
 	}
 	a->ran = true;
 
+	/* The names the libraries' definitions hold count as found, as the inputs' do. */
+	for (i = 0; i < a->nstrs; i++)
+		hits_mark(a, &a->hits, a->strs[i]);
+	judge_patterns = all_read(a);
 	for (i = 0; i < a->nlibs; i++) {
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
 
+		if (judge_patterns && stale_patterns(a, i))
+			goto out;
 		for (j = 0; j < symfence_library_npatterns(lib, SYMFENCE_PAT_WAIVE); j++) {
 			struct symfence_pattern_info info;
 
 			if (whits[i][j])
 				continue;
 			symfence_library_pattern(lib, SYMFENCE_PAT_WAIVE, j, &info);
-			if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_WAIVER, info.file,
-							     info.line, info.col, (char *)info.text,
-							     (char *)info.symbol,
-							     symfence_library_name(lib) }))
+			cover = waiver_coverage(a, info.text);
+			/*
+			 * About objects this run did not audit: not stale (auditing one
+			 * directory says nothing of another's waivers), but a pattern
+			 * that matches no input, as such.
+			 */
+			if (cover == COVER_UNKNOWN || (cover == COVER_NONE && !judge_patterns))
+				continue;
+			if (add_stale(a, &(struct sf_stale){
+						 .kind = cover == COVER_AUDITED ? SF_STALE_WAIVER
+										: SF_STALE_PATTERN,
+						 .directive = SYMFENCE_PAT_WAIVE,
+						 .file = info.file,
+						 .line = info.line,
+						 .col = info.col,
+						 .object = (char *)info.text,
+						 .symbol = (char *)info.symbol,
+						 .library = symfence_library_name(lib) }))
 				goto out;
 		}
 	}
+
+	/* Baseline entries: stale only for an object audited here, none of its names unread. */
+	audited = sf_xcalloc(a->nunits, sizeof(*audited));
+	unsure = sf_xcalloc(a->nunits, sizeof(*unsure));
 	stale_base = sf_xcalloc(a->nbaseline, sizeof(*stale_base));
-	if (!stale_base)
+	if (!audited || !unsure || !stale_base)
 		goto out;
-	for (i = 0; i < a->nbaseline; i++)
-		if (!a->baseline[i].hits)
-			stale_base[nstale_base++] = &a->baseline[i];
+	for (i = 0; i < a->nunits; i++) {
+		if (!a->units[i].path)
+			continue;
+		if (a->units[i].audited)
+			audited[naudited++] = a->units[i].path;
+		else
+			unsure[nunsure++] = a->units[i].path;
+	}
+	sf_sort(audited, naudited, sizeof(*audited), cmp_str_ptr);
+	sf_sort(unsure, nunsure, sizeof(*unsure), cmp_str_ptr);
+	for (i = 0; i < a->nbaseline; i++) {
+		const char *key = a->baseline[i].object;
+
+		if (a->baseline[i].hits || !naudited ||
+		    !bsearch(&key, audited, naudited, sizeof(*audited), cmp_str_ptr) ||
+		    (nunsure && bsearch(&key, unsure, nunsure, sizeof(*unsure), cmp_str_ptr)))
+			continue;
+		stale_base[nstale_base++] = &a->baseline[i];
+	}
 	sf_sort(stale_base, nstale_base, sizeof(*stale_base), cmp_line);
 	for (i = 0; i < nstale_base; i++)
-		if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_BASELINE, a->baseline_path,
-						     stale_base[i]->line, 0, stale_base[i]->object,
-						     stale_base[i]->symbol, NULL }))
+		if (add_stale(a, &(struct sf_stale){ .kind = SF_STALE_BASELINE,
+						     .file = a->baseline_path,
+						     .line = stale_base[i]->line,
+						     .object = stale_base[i]->object,
+						     .symbol = stale_base[i]->symbol }))
 			goto out;
 	err = 0;
 out:
@@ -1392,6 +1621,8 @@ out:
 		free(whits[i]);
 	free(whits);
 	free(stale_base);
+	free(audited);
+	free(unsure);
 	return err;
 }
 
@@ -1445,7 +1676,12 @@ void symfence_audit_summary(const struct symfence_audit *a, struct symfence_audi
 		sum->baselined += f->suppressed == SYMFENCE_SUPPRESS_BASELINE;
 	}
 	sum->stale = a->nstale;
-	sum->warnings += a->nstale;
+	for (i = 0; i < a->nstale; i++) {
+		if (a->stale[i].severity == SYMFENCE_ERROR)
+			sum->errors++;
+		else
+			sum->warnings++;
+	}
 	sum->incomplete = a->incomplete;
 }
 

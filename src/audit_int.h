@@ -76,12 +76,26 @@ struct sf_baseline_entry {
 	size_t hits;
 };
 
+enum sf_stale_kind {
+	SF_STALE_WAIVER,   /* a waive entry whose object was audited, and no violation */
+	SF_STALE_BASELINE, /* a baseline entry whose object was audited, and no violation */
+	SF_STALE_PATTERN,  /* a private, public or allow pattern that matches nothing */
+};
+
+/* A stale entry: a warning, or an error with --strict. */
 struct sf_stale {
-	enum symfence_suppression kind;
+	enum sf_stale_kind kind;
+	enum symfence_pattern_kind directive; /* SF_STALE_PATTERN: private, public or allow */
+	enum symfence_severity severity;
 	const char *file;
 	unsigned int line, col;
-	char *object, *symbol;
-	const char *library; /* waivers */
+	char *object, *symbol; /* the two words; for a pattern, the one its directive matches */
+	const char *library;   /* waivers and patterns */
+};
+
+/* Which private and public patterns of each library matched a name, [nlibs][npatterns]. */
+struct sf_hits {
+	bool **priv, **pub;
 };
 
 struct sf_devino {
@@ -122,6 +136,7 @@ struct symfence_audit {
 	size_t nfindings;
 	struct sf_stale *stale;
 	size_t nstale;
+	struct sf_hits hits; /* patterns that matched a symbol of the inputs or a definition */
 	bool ran;
 };
 

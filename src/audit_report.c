@@ -94,14 +94,41 @@ static char *finding_message(const struct symfence_finding *f)
 	return n < 0 ? NULL : s;
 }
 
+/* A stale entry's kind, as JSON, SARIF and GitHub name it. */
+static const char *stale_rule(const struct sf_stale *s)
+{
+	return s->kind == SF_STALE_WAIVER     ? "stale-waiver"
+	       : s->kind == SF_STALE_BASELINE ? "stale-baseline"
+					      : "stale-pattern";
+}
+
+static const char *directive_name(enum symfence_pattern_kind k)
+{
+	return k == SYMFENCE_PAT_PRIVATE  ? "private"
+	       : k == SYMFENCE_PAT_PUBLIC ? "public"
+	       : k == SYMFENCE_PAT_ALLOW  ? "allow"
+					  : "waive";
+}
+
 static char *stale_message(const struct sf_stale *s)
 {
 	char *m = NULL;
 	int n;
 
-	if (s->kind == SYMFENCE_SUPPRESS_WAIVER)
+	if (s->kind == SF_STALE_WAIVER)
 		n = asprintf(&m, "waiver '%s %s' of library '%s' matches no violation; remove it",
 			     s->object, s->symbol, s->library);
+	else if (s->kind == SF_STALE_PATTERN && s->directive == SYMFENCE_PAT_WAIVE)
+		n = asprintf(&m, "waiver '%s %s' of library '%s' matches no audited object",
+			     s->object, s->symbol, s->library);
+	else if (s->kind == SF_STALE_PATTERN && s->directive == SYMFENCE_PAT_ALLOW)
+		n = asprintf(&m, "allow pattern '%s' of library '%s' matches no audited object",
+			     s->object, s->library);
+	else if (s->kind == SF_STALE_PATTERN)
+		n = asprintf(
+			&m,
+			"%s pattern '%s' of library '%s' matches no symbol the audited objects define or reference",
+			directive_name(s->directive), s->symbol, s->library);
 	else
 		n = asprintf(
 			&m,
@@ -165,7 +192,7 @@ static void report_stale(struct symfence_ctx *ctx, const struct symfence_audit *
 		const struct sf_stale *s = &a->stale[i];
 		char *msg = stale_message(s);
 
-		symfence_report(ctx, SYMFENCE_WARNING, s->file, s->line, s->col, NULL, "%s",
+		symfence_report(ctx, s->severity, s->file, s->line, s->col, NULL, "%s",
 				msg ? msg : "out of memory");
 		free(msg);
 	}
@@ -533,7 +560,9 @@ int symfence_audit_write_json(const struct symfence_audit *a, FILE *out)
 		char *msg = stale_message(s);
 
 		fputs(i ? ",\n    {\"kind\": " : "\n    {\"kind\": ", out);
-		json_str(out, s->kind == SYMFENCE_SUPPRESS_WAIVER ? "waiver" : "baseline");
+		json_str(out, s->kind == SF_STALE_WAIVER     ? "waiver"
+			      : s->kind == SF_STALE_BASELINE ? "baseline"
+							     : "pattern");
 		fputs(", \"file\": ", out);
 		json_str(out, s->file);
 		fprintf(out, ", \"line\": %u, \"col\": %u, \"object\": ", s->line, s->col);
@@ -544,6 +573,12 @@ int symfence_audit_write_json(const struct symfence_audit *a, FILE *out)
 		json_str(out, s->library);
 		fputs(", \"message\": ", out);
 		json_str(out, msg);
+		fputs(", \"directive\": ", out);
+		json_str(out, s->kind == SF_STALE_PATTERN  ? directive_name(s->directive)
+			      : s->kind == SF_STALE_WAIVER ? "waive"
+							   : NULL);
+		fputs(", \"severity\": ", out);
+		json_str(out, symfence_severity_name(s->severity));
 		putc('}', out);
 		free(msg);
 	}
@@ -584,6 +619,8 @@ static const struct {
 	  "warning" },
 	{ "stale-baseline", "StaleBaselineEntry", "A baseline entry matches no violation.",
 	  "warning" },
+	{ "stale-pattern", "StalePattern",
+	  "A private, public or allow pattern matches nothing in the audited objects.", "warning" },
 };
 
 /* A relative URI reference: unreserved and path characters kept, the rest %-encoded. */
@@ -717,13 +754,13 @@ int symfence_audit_write_sarif(const struct symfence_audit *a, FILE *out)
 	}
 	for (i = 0; i < a->nstale; i++) {
 		const struct sf_stale *s = &a->stale[i];
-		bool waiver = s->kind == SYMFENCE_SUPPRESS_WAIVER;
 		char *msg = stale_message(s);
 
 		fputs(n++ ? ",\n" : "\n", out);
 		fprintf(out,
-			"        {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"warning\", \"message\": {\"text\": ",
-			waiver ? "stale-waiver" : "stale-baseline", waiver ? 3 : 4);
+			"        {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
+			stale_rule(s), 3 + (int)s->kind,
+			s->severity == SYMFENCE_ERROR ? "error" : "warning");
 		json_str(out, msg);
 		fputs("}, \"locations\": [", out);
 		sarif_location(out, s->file, s->line, s->col, NULL);
@@ -819,9 +856,7 @@ int symfence_audit_write_github(const struct symfence_audit *a, FILE *out)
 		const struct sf_stale *s = &a->stale[i];
 		char *msg = stale_message(s);
 
-		gh_command(out, SYMFENCE_WARNING, s->file, s->line, s->col,
-			   s->kind == SYMFENCE_SUPPRESS_WAIVER ? "stale-waiver" : "stale-baseline",
-			   msg, NULL);
+		gh_command(out, s->severity, s->file, s->line, s->col, stale_rule(s), msg, NULL);
 		free(msg);
 	}
 	return ferror(out) ? -EIO : 0;

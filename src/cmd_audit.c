@@ -32,6 +32,7 @@ static const char audit_usage[] =
 	"  -j, --jobs N               worker threads (default: one per available CPU)\n"
 	"  -q, --quiet                print nothing when nothing is wrong (no notes, no summary)\n"
 	"      --group-by KEY         text report by symbol, library or object (with counts)\n"
+	"      --strict               stale patterns, waivers and baseline entries are errors\n"
 	"  -h, --help                 show this help\n\n"
 	"Each violation is one line per (object, function, symbol):\n"
 	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE: 'PATTERN']\n"
@@ -40,7 +41,7 @@ static const char audit_usage[] =
 	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, or an\n"
 	"input that could not be read. 2 wins over 1: an incomplete audit is a failure.\n";
 
-enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY, OPT_VMLINUX };
+enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY, OPT_VMLINUX, OPT_STRICT };
 
 static const struct option audit_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
@@ -53,6 +54,7 @@ static const struct option audit_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "group-by", required_argument, NULL, OPT_GROUP_BY },
 	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -293,6 +295,9 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 		case OPT_VMLINUX:
 			vmlinux[nvmlinux++] = optarg;
 			break;
+		case OPT_STRICT:
+			opts.strict = true;
+			break;
 		case 'j':
 			errno = 0;
 			jobs = strtol(optarg, &end, 10);
@@ -377,7 +382,7 @@ int cmd_audit(struct symfence_ctx *ctx, int argc, char **argv)
 	symfence_audit_summary_line(audit, summary, sizeof(summary));
 	symfence_audit_summary(audit, &sum);
 	/* -q: nothing at all on standard error when nothing is wrong, as kbuild's tools do */
-	silent = quiet && !sum.errors && !sum.warnings && !sum.unreadable;
+	silent = quiet && !sum.errors && !sum.warnings && !sum.unreadable && !sum.incomplete;
 	if (fmt == FMT_TEXT && !output) {
 		if (!silent)
 			symfence_audit_report_text_grouped(ctx, audit, by);

@@ -300,16 +300,31 @@ library dma
 	private  dmac_*
 	waive    drivers/cam.o dmac_flush_range
 	waive    drivers/gone.o dmac_*
+	waive    drivers/clean.o dmac_*
 	allow    weak.o
 EOF
 expect_status 1 "waived violations" audit -r rules/waive.rules lib drivers
 expect_output "a waived reference is a note pointing at the waiver" "$T/out" \
 	"^drivers/cam\.o: cam_probe\+0x[0-9a-f]+: note: reference to private symbol 'dmac_flush_range' of library 'dma' \(2 references, waived by rules/waive\.rules:4\) \[rules/waive\.rules:3: 'dmac_\*'\]$"
-expect_output "a waiver matching nothing is stale" "$T/out" \
-	"^rules/waive\.rules:5:[0-9]+: warning: waiver 'drivers/gone\.o dmac_\*' of library 'dma' matches no violation; remove it$"
+expect_output "a waiver of an audited object matching no violation is stale" "$T/out" \
+	"^rules/waive\.rules:6:[0-9]+: warning: waiver 'drivers/clean\.o dmac_\*' of library 'dma' matches no violation; remove it$"
+if grep -q "gone\.o.*remove it" "$T/out"; then
+	fail "a waiver for an object not among the inputs is not stale"
+else
+	ok "a waiver for an object not among the inputs is not stale"
+fi
+expect_output "a waiver for an object not among the inputs: a pattern that matches nothing" "$T/out" \
+	"^rules/waive\.rules:5:[0-9]+: warning: waiver 'drivers/gone\.o dmac_\*' of library 'dma' matches no audited object$"
 expect_output "summary counts the waived" <(tail -1 "$T/out") \
-	"^symfence: audited 5 objects: 2 errors, 2 warnings, 1 note \(1 waived\)$"
+	"^symfence: audited 5 objects: 2 errors, 3 warnings, 1 note \(1 waived\)$"
 if grep -q '^drivers/weak\.o' "$T/out"; then fail "allow exempts weak.o"; else ok "allow exempts weak.o"; fi
+expect_status 0 "auditing a subset" audit -r rules/waive.rules drivers/clean.o
+if grep -q "cam\.o.*remove it" "$T/out" || ! grep -q "clean\.o.*remove it" "$T/out"; then
+	fail "auditing a subset: the other objects' waivers are not stale"
+	sed 's/^/    | /' "$T/out"
+else
+	ok "auditing a subset: the other objects' waivers are not stale"
+fi
 
 # ---- baseline: write, read, new violations still fail, stale entries ----
 expect_status 1 "--write-baseline keeps the exit status" \
@@ -342,9 +357,77 @@ fi
 rm drivers/new.o
 cp base.txt stale.txt
 echo "drivers/gone.o dmac_flush_range" >> stale.txt
+echo "drivers/clean.o dmac_flush_range" >> stale.txt
 expect_status 0 "a stale baseline entry does not fail" audit -r rules/dma.rules --baseline stale.txt lib drivers
-expect_output "a stale baseline entry is a warning" "$T/out" \
-	"^stale\.txt:$(wc -l < stale.txt): warning: baseline entry 'drivers/gone\.o dmac_flush_range' matches no violation; remove it or rewrite the baseline with --write-baseline$"
+expect_output "a stale baseline entry (of an audited object) is a warning" "$T/out" \
+	"^stale\.txt:$(wc -l < stale.txt): warning: baseline entry 'drivers/clean\.o dmac_flush_range' matches no violation; remove it or rewrite the baseline with --write-baseline$"
+if grep -q "gone\.o" "$T/out"; then
+	fail "a baseline entry for an object not among the inputs is not stale"
+else
+	ok "a baseline entry for an object not among the inputs is not stale"
+fi
+expect_status 0 "a baseline on a subset" audit -r rules/dma.rules --baseline stale.txt drivers/clean.o
+if [ "$(grep -c 'baseline entry' "$T/out")" = 1 ]; then
+	ok "a baseline on a subset: only the audited object's entry is stale"
+else
+	fail "a baseline on a subset: only the audited object's entry is stale"
+	sed 's/^/    | /' "$T/out"
+fi
+
+# ---- patterns that match nothing in the inputs ----
+cat > rules/typo.rules <<'EOF'
+library dma
+	objects  lib/*.o
+	public   dma_map_sg dma_unmap_sgg
+	private  dmac_* iomu_map*
+	allow    drivers/frend.o
+EOF
+expect_status 1 "stale patterns: the exit status is the violations'" audit -r rules/typo.rules lib drivers
+expect_output "a misspelled private pattern: its position and pattern" "$T/out" \
+	"^rules/typo\.rules:4:[0-9]+: warning: private pattern 'iomu_map\*' of library 'dma' matches no symbol the audited objects define or reference$"
+expect_output "a public pattern that matches nothing" "$T/out" \
+	"^rules/typo\.rules:3:[0-9]+: warning: public pattern 'dma_unmap_sgg' of library 'dma' matches no symbol the audited objects define or reference$"
+expect_output "an allow pattern that matches nothing" "$T/out" \
+	"^rules/typo\.rules:5:[0-9]+: warning: allow pattern 'drivers/frend\.o' of library 'dma' matches no audited object$"
+col=$(awk 'NR == 4 { print index($0, "iomu_map") }' rules/typo.rules)
+expect_output "the column is the pattern's ($col)" "$T/out" "^rules/typo\.rules:4:$col: warning: private pattern 'iomu_map"
+if [ "$(grep -c 'pattern .* matches no' "$T/out")" = 3 ]; then
+	ok "only the three patterns that match nothing"
+else
+	fail "only the three patterns that match nothing"
+	sed 's/^/    | /' "$T/out"
+fi
+printf 'library dma\n\tprivate iomu_map*\n' > rules/typo-only.rules
+expect_status 0 "a misspelled private pattern alone: a warning" audit -r rules/typo-only.rules drivers
+expect_output "a misspelled private pattern alone: no longer silent" "$T/out" \
+	"^rules/typo-only\.rules:2:[0-9]+: warning: private pattern 'iomu_map\*'"
+expect_status 1 "--strict: a misspelled private pattern fails" audit --strict -r rules/typo-only.rules drivers
+expect_output "--strict: it is an error" "$T/out" \
+	"^rules/typo-only\.rules:2:[0-9]+: error: private pattern 'iomu_map\*' of library 'dma' matches no symbol"
+expect_output "--strict: the summary counts it" <(tail -1 "$T/out") "^symfence: audited 4 objects: 1 error, 0 warnings"
+expect_status 1 "--strict: a stale waiver fails too" audit --strict -r rules/waive.rules lib drivers
+expect_output "--strict: the stale waiver is an error" "$T/out" "^rules/waive\.rules:6:[0-9]+: error: waiver "
+expect_status 2 "stale patterns are not judged when an input cannot be read" \
+	audit -r rules/typo-only.rules drivers missing.o
+if grep -q 'iomu_map' "$T/out"; then fail "no stale pattern with an unread input"; else ok "no stale pattern with an unread input"; fi
+audit --strict -r rules/typo.rules --format json lib drivers > typo.json 2>/dev/null
+audit --strict -r rules/typo.rules --format sarif lib drivers > typo.sarif 2>/dev/null
+check "stale patterns in JSON and SARIF" python3 - typo.json typo.sarif <<'EOP'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+pats = [s for s in doc['stale'] if s['kind'] == 'pattern']
+assert [(s['directive'], s['symbol'], s['object'], s['severity']) for s in pats] == [
+    ('private', 'iomu_map*', None, 'error'), ('public', 'dma_unmap_sgg', None, 'error'),
+    ('allow', None, 'drivers/frend.o', 'error')], pats
+assert all(s['file'] == 'rules/typo.rules' and s['line'] and s['col'] and s['library'] == 'dma'
+           for s in pats), pats
+assert doc['summary']['stale'] == 3 and doc['summary']['errors'] == 4 + 3, doc['summary']
+run, = json.load(open(sys.argv[2]))['runs']
+ids = [r['id'] for r in run['tool']['driver']['rules']]
+res = [r for r in run['results'] if r['ruleId'] == 'stale-pattern']
+assert len(res) == 3 and all(ids[r['ruleIndex']] == 'stale-pattern' and r['level'] == 'error'
+                             for r in res), res
+EOP
 echo "just-one-word" > bad-base.txt
 expect_status 2 "a malformed baseline is exit 2" audit -r rules/dma.rules --baseline bad-base.txt drivers
 expect_output "malformed baseline line is reported with its position" "$T/out" \
@@ -378,7 +461,7 @@ d = run['tool']['driver']
 assert d['name'] == 'symfence' and d['version']
 ids = [r['id'] for r in d['rules']]
 assert len(set(ids)) == len(ids) and all(r['shortDescription']['text'] for r in d['rules'])
-assert len(run['results']) == 5, len(run['results'])
+assert len(run['results']) == 6, len(run['results'])
 for r in run['results']:
     assert r['ruleId'] in ids and ids[r['ruleIndex']] == r['ruleId'], r
     assert r['level'] in ('error', 'warning', 'note') and r['message']['text'], r
