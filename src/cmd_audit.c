@@ -38,8 +38,9 @@ static const char audit_usage[] =
 	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE: 'PATTERN']\n"
 	"followed by the library's hint and, when the object has DWARF, the source line.\n"
 	"A summary line ends every run (on standard error).\n\n"
-	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, or an\n"
-	"input that could not be read. 2 wins over 1: an incomplete audit is a failure.\n";
+	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, an\n"
+	"input that could not be read, or a library whose definitions could not be read. 2 wins\n"
+	"over 1: an incomplete audit is a failure. --write-baseline does not change it.\n";
 
 enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY, OPT_VMLINUX, OPT_STRICT };
 

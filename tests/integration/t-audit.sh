@@ -484,6 +484,41 @@ fi
 expect_output "github annotation carries the source line" gh.out \
 	"^::error file=/.*tests/audit/cam\.c,line=[0-9]+,title=private-reference::drivers/cam\.o: cam_probe\+0x[0-9a-f]+: reference to private symbol 'dmac_flush_range'.*%0Ahint: use dma_map_sg"
 
+# ---- github: line= only with DWARF ----
+mkdir -p nodwarf
+$CC -O1 -c "$SRC/cam.c" -o nodwarf/cam.o
+audit -r rules/dma.rules --format github nodwarf > gh-nodwarf.out 2>/dev/null
+if grep -q '^::error file=nodwarf/cam\.o,title=private-reference::' gh-nodwarf.out &&
+	! grep -q 'line=' gh-nodwarf.out; then
+	ok "github format: without DWARF, file= is the object and there is no line="
+else
+	fail "github format without DWARF"
+	sed 's/^/    | /' gh-nodwarf.out
+fi
+
+# ---- --write-baseline: the exit status, and the man page's 'set -e' example ----
+rm -f wb.txt
+expect_status 1 "--write-baseline with violations: exit 1" audit -r rules/dma.rules --write-baseline wb.txt lib drivers
+[ -s wb.txt ] && ok "--write-baseline with violations: the baseline is written" ||
+	fail "--write-baseline with violations: the baseline is written"
+# The example as symfence(1) prints it, on this tree instead of /lib/modules.
+man -l "$TOP/man/symfence.1" 2>/dev/null | sed -n '/^ *set -e$/,/^ *$/p' | sed 's/^ *//' |
+	sed -e 's|dma\.rules|rules/dma.rules|g' -e 's|/lib/modules/$(uname -r)|lib drivers|g' \
+		-e 's|^symfence |"$SYMFENCE" |' -e 's|known\.txt|ex-known.txt|g' -e 's|audit\.sarif|ex.sarif|' > example.sh
+if grep -q -- '--write-baseline' example.sh && SYMFENCE=$SYMFENCE bash example.sh > example.out 2>&1 &&
+	[ -s ex-known.txt ] && python3 -m json.tool ex.sarif > /dev/null; then
+	ok "the man page's set -e example runs through on a tree with violations"
+else
+	fail "the man page's set -e example"
+	sed 's/^/    | /' example.sh example.out
+fi
+sed -i 's|lib drivers|lib drivers missing.o|' example.sh
+if SYMFENCE=$SYMFENCE bash example.sh > example.out 2>&1; then
+	fail "the man page's set -e example stops on an unreadable input"
+else
+	ok "the man page's set -e example stops on an unreadable input"
+fi
+
 # ---- -o FILE ----
 audit -r rules/dma.rules --format json -o report.json lib drivers > stdout.out 2>/dev/null
 if [ ! -s stdout.out ] && cmp -s report.json all.json; then ok "-o writes the report to the file"; else fail "-o"; fi
@@ -790,3 +825,15 @@ expect_status 2 "bad -j" audit -r rules/dma.rules -j 0 drivers
 expect_status 2 "bad rules" audit -r missing.rules drivers
 expect_status 0 "--help" audit --help
 expect_output "--help shows the usage" "$T/out" "^Usage: symfence audit -r RULES"
+cp "$T/out" help.out
+expect_status 0 "help audit" "$SYMFENCE" help audit
+cmp -s help.out "$T/out" && ok "'symfence help audit' is 'symfence audit --help'" ||
+	fail "'symfence help audit' is 'symfence audit --help'"
+expect_status 2 "help of an unknown command" "$SYMFENCE" help frob
+expect_output "help of an unknown command: named" "$T/out" "^symfence: error: unknown command 'frob'$"
+expect_status 0 "--version" "$SYMFENCE" --version
+manver=$(sed -n 's/^\.TH SYMFENCE 1 [^ ]* "symfence \([^"]*\)".*/\1/p' "$TOP/man/symfence.1")
+expect_output "--version prints the version of the man page ($manver)" "$T/out" "^symfence $manver$"
+expect_status 0 "help: the usage names help COMMAND and --version" "$SYMFENCE" help
+expect_output "help: help COMMAND" "$T/out" "'symfence help COMMAND'"
+expect_output "help: --version" "$T/out" "'symfence --version'"
