@@ -187,7 +187,7 @@ static int unzstd(struct symfence_ctx *ctx, const char *name, const unsigned cha
 			continue;
 		}
 		if (ib.pos == ib.size) {
-			symfence_error(ctx, name, "cannot decompress (zstd): truncated data");
+			symfence_error(ctx, name, "cannot decompress (zstd): %s", "truncated data");
 			err = -EINVAL;
 			break;
 		}
