@@ -122,10 +122,13 @@ expect_status 1 "audit of the .ko files: exit 1" "$SYMFENCE" audit -r "$RULES" -
 	"$M/sfdemo_iommu.ko" "$M/sfdemo_nic.ko" "$M/sfdemo_cam.ko"
 cp "$T/out" "$T/audit-ko"
 got=$(grep ': error: ' "$T/audit-ko" | sed 's/+0x[0-9a-f]*:/+OFF:/')
-[ "$got" = "$M/sfdemo_cam.ko: sfdemo_cam_probe+OFF: $REF [$RULES:$DMAC_LINE]" ]
+[ "$got" = "$M/sfdemo_cam.ko: sfdemo_cam_probe+OFF: $REF [$RULES:$DMAC_LINE: 'sfdemo_dmac_*']" ]
 verdict "audit of the .ko files: exactly the cheater's call" audit-ko
+# The friend is sealed into sfdemo_iommu.ko: its allow pattern matches no object given.
+expect_output "audit of the .ko files: the allow pattern of the sealed-in friend matches nothing" \
+	audit-ko "^$RULES:[0-9]+:[0-9]+: warning: allow pattern 'drivers/iommu/arm-smmu\\*\\.o' of library 'sfdemo-iommu' matches no audited object$"
 expect_output "audit of the .ko files: summary" audit-ko \
-	'^symfence: audited 3 objects: 1 error, 0 warnings, 0 notes$'
+	'^symfence: audited 3 objects: 1 error, 1 warning, 0 notes$'
 expect_status 1 "audit of the whole module tree: exit 1" \
 	"$SYMFENCE" audit -r "$RULES" --root "$M" "$M"
 cp "$T/out" "$T/audit-tree"
