@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <symfence/audit.h>
+#include <symfence/localize.h>
 #include <symfence/object.h>
 #include <symfence/selection.h>
 #include <symfence/symfence.h>
@@ -138,6 +139,84 @@ size_t sf_findings_fold(struct sf_finding *v, size_t n)
 	return out;
 }
 
+static bool has_public(const struct symfence_library *lib)
+{
+	return symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) > 0;
+}
+
+/* ---- which patterns matched something ---- */
+
+static void hits_free(const struct symfence_audit *a, struct sf_hits *h)
+{
+	size_t l;
+
+	for (l = 0; l < a->nlibs; l++) {
+		if (h->priv)
+			free(h->priv[l]);
+		if (h->pub)
+			free(h->pub[l]);
+	}
+	free(h->priv);
+	free(h->pub);
+	memset(h, 0, sizeof(*h));
+}
+
+static int hits_init(const struct symfence_audit *a, struct sf_hits *h)
+{
+	size_t l;
+
+	h->priv = sf_xcalloc(a->nlibs, sizeof(*h->priv));
+	h->pub = sf_xcalloc(a->nlibs, sizeof(*h->pub));
+	if (!h->priv || !h->pub)
+		goto nomem;
+	for (l = 0; l < a->nlibs; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		h->priv[l] = sf_xcalloc(symfence_library_npatterns(lib, SYMFENCE_PAT_PRIVATE), 1);
+		h->pub[l] = sf_xcalloc(symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC), 1);
+		if (!h->priv[l] || !h->pub[l])
+			goto nomem;
+	}
+	return 0;
+nomem:
+	hits_free(a, h);
+	return -ENOMEM;
+}
+
+static void mark(void *arg, size_t i)
+{
+	((bool *)arg)[i] = true;
+}
+
+/* Every private and public pattern that matches name. */
+static void hits_mark(const struct symfence_audit *a, struct sf_hits *h, const char *name)
+{
+	size_t l;
+
+	for (l = 0; l < a->nlibs; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		symfence_library_match_symbol_each(lib, SYMFENCE_PAT_PRIVATE, name, mark,
+						   h->priv[l]);
+		symfence_library_match_symbol_each(lib, SYMFENCE_PAT_PUBLIC, name, mark, h->pub[l]);
+	}
+}
+
+static void hits_merge(const struct symfence_audit *a, struct sf_hits *to,
+		       const struct sf_hits *from)
+{
+	size_t l, i;
+
+	for (l = 0; l < a->nlibs; l++) {
+		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+
+		for (i = 0; i < symfence_library_npatterns(lib, SYMFENCE_PAT_PRIVATE); i++)
+			to->priv[l][i] |= from->priv[l][i];
+		for (i = 0; i < symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC); i++)
+			to->pub[l][i] |= from->pub[l][i];
+	}
+}
+
 /* ---- the audit ---- */
 
 int symfence_audit_new(struct symfence_ctx *ctx, const struct symfence_policy *policy,
@@ -168,7 +247,8 @@ int symfence_audit_new(struct symfence_ctx *ctx, const struct symfence_policy *p
 	}
 	a->libdefs = sf_xcalloc(a->nlibs, sizeof(*a->libdefs));
 	a->libseen = sf_xcalloc(a->nlibs, sizeof(*a->libseen));
-	if (!a->libdefs || !a->libseen)
+	a->strict = opts && opts->strict;
+	if (!a->libdefs || !a->libseen || hits_init(a, &a->hits))
 		goto nomem;
 	*out = a;
 	return 0;
@@ -215,11 +295,15 @@ void symfence_audit_free(struct symfence_audit *a)
 	for (i = 0; a->libdefs && i < a->nlibs; i++)
 		sf_htab_free(&a->libdefs[i]);
 	free(a->libdefs);
+	sf_htab_free(&a->vmdefs);
+	hits_free(a, &a->hits);
 	free(a->libseen);
 	for (i = 0; i < a->nstrs; i++)
 		free(a->strs[i]);
 	free(a->strs);
 	sf_log_free(&a->global);
+	for (i = 0; i < a->seencap; i++)
+		free(a->seen[i].path);
 	free(a->seen);
 	free(a->root);
 	free(a->root_abs);
@@ -366,6 +450,7 @@ struct sf_worker {
 	signed char *exempt;	/* [nlibs] for the current unit: -1 not known yet */
 	struct sf_finding *raw; /* scratch: one per relocation */
 	size_t nraw, rawcap;
+	struct sf_hits hits; /* this worker's: merged after the scan */
 };
 
 static const char *worker_dup(struct sf_worker *w, const char *s, size_t len)
@@ -405,16 +490,20 @@ static void worker_free(struct sf_worker *w)
 	free(w->chunks);
 	free(w->exempt);
 	free(w->raw);
+	hits_free(w->a, &w->hits);
 }
 
-/* Which library makes name private, and how; 0 when none. */
-static size_t classify_uncached(const struct sf_worker *w, const char *name, uint64_t hash,
-				size_t len)
+/*
+ * Which library makes name private, and how; 0 when none. Each name comes
+ * here once per worker: it also marks the patterns it matches.
+ */
+static size_t classify_uncached(struct sf_worker *w, const char *name, uint64_t hash, size_t len)
 {
 	const struct symfence_audit *a = w->a;
 	size_t i;
 	int p;
 
+	hits_mark(a, &w->hits, name);
 	for (i = 0; i < a->nlibs; i++) {
 		p = symfence_library_match_symbol(symfence_policy_lib(a->policy, i),
 						  SYMFENCE_PAT_PRIVATE, name);
@@ -424,8 +513,11 @@ static size_t classify_uncached(const struct sf_worker *w, const char *name, uin
 	for (i = 0; i < a->nlibs; i++) {
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
 
-		if (a->libdefs[i].n && sf_htab_get(&a->libdefs[i], hash, name, len) &&
-		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0)
+		/* As seal does: a module's entry points are never private by "not public". */
+		if (a->libdefs[i].n && has_public(lib) &&
+		    sf_htab_get(&a->libdefs[i], hash, name, len) &&
+		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0 &&
+		    !symfence_module_entry_point(name))
 			return 1 + i * w->stride;
 	}
 	return 0;
@@ -631,6 +723,9 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 			}
 			sym = GELF_R_SYM(r.r_info); /* < nsyms: checked above */
 			if (flag_of[sym] == SIZE_MAX)
+				continue;
+			/* A definition is one finding, at the definition, however used. */
+			if (flags[flag_of[sym]].kind == SYMFENCE_FIND_DEFINITION)
 				continue;
 			flags[flag_of[sym]].referenced = true;
 			f = raw_flag(w, &flags[flag_of[sym]]);
@@ -912,7 +1007,9 @@ static int worker_init(struct sf_worker *w, struct symfence_audit *a, atomic_siz
 	}
 	w->stride = stride;
 	w->exempt = malloc(a->nlibs ? a->nlibs : 1);
-	return w->exempt ? 0 : -ENOMEM;
+	if (!w->exempt || hits_init(a, &w->hits))
+		return -ENOMEM;
+	return 0;
 }
 
 static void *worker_main(void *arg)
@@ -965,6 +1062,8 @@ static int scan_all(struct symfence_ctx *ctx, struct symfence_audit *a)
 	worker_main(&w[0]);
 	for (i = 1; i <= started; i++)
 		pthread_join(tids[i], NULL);
+	for (i = 0; i < jobs; i++)
+		hits_merge(a, &a->hits, &w[i].hits);
 out:
 	for (i = 0; w && i < jobs; i++)
 		worker_free(&w[i]);
@@ -977,7 +1076,7 @@ out:
 
 /* ---- pass 1: what the libraries with public patterns define ---- */
 
-static int keep_str(struct symfence_audit *a, const char *s, const char **out)
+static int keep_str(struct symfence_audit *a, const char *s, size_t len, const char **out)
 {
 	char **v;
 
@@ -990,76 +1089,177 @@ static int keep_str(struct symfence_audit *a, const char *s, const char **out)
 		a->strs = v;
 		a->strcap = cap;
 	}
-	a->strs[a->nstrs] = strdup(s);
+	a->strs[a->nstrs] = strndup(s, len);
 	if (!a->strs[a->nstrs])
 		return -ENOMEM;
 	*out = a->strs[a->nstrs++];
 	return 0;
 }
 
-static int collect_definitions(struct symfence_audit *a, const struct sf_unit *u, size_t lib)
+int sf_audit_define(struct symfence_audit *a, struct sf_htab *defs, const char *name, size_t len)
 {
-	struct symfence_object *obj = NULL;
-	struct sf_image img = { 0 };
-	struct symfence_ctx quiet;
-	size_t i, nsyms;
+	uint64_t hash = sf_hash(name, len, false);
+	const char *key;
+	int err;
+
+	if (!len || sf_htab_get(defs, hash, name, len))
+		return 0;
+	err = keep_str(a, name, len, &key);
+	if (!err && !sf_htab_put(defs, key, len))
+		err = -ENOMEM;
+	return err;
+}
+
+/* The names obj defines as globals (or weak) go into defs; *count (may be NULL) counts them. */
+int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
+			   struct symfence_object *obj, size_t *count)
+{
+	size_t i, nsyms = symfence_object_nsyms(obj);
 	int err = 0;
 
-	symfence_ctx_init(&quiet, NULL, NULL); /* pass 2 reports what cannot be read */
-	if (load_unit(&quiet, a, u, &img, &obj)) {
-		image_release(&img);
-		return 0;
-	}
-	a->libseen[lib] = true;
-	nsyms = symfence_object_nsyms(obj);
 	for (i = 1; i < nsyms && !err; i++) {
 		GElf_Sym s;
 		Elf32_Word shndx;
-		const char *name, *key;
-		struct sf_hent *e;
+		const char *name;
 
 		if (symfence_object_sym(obj, i, &s, &shndx, &name) || shndx == SHN_UNDEF ||
-		    GELF_ST_BIND(s.st_info) == STB_LOCAL || !*name ||
-		    sf_htab_get(&a->libdefs[lib], sf_hash(name, strlen(name), false), name,
-				strlen(name)))
+		    GELF_ST_BIND(s.st_info) == STB_LOCAL || !*name)
 			continue;
-		err = keep_str(a, name, &key);
-		if (!err && !(e = sf_htab_put(&a->libdefs[lib], key, strlen(key))))
-			err = -ENOMEM;
+		err = sf_audit_define(a, defs, name, strlen(name));
+		if (count)
+			(*count)++;
 	}
+	return err;
+}
+
+/* One object of the library: its definitions. 0, 1 when it cannot be read (reported in ctx). */
+static int collect_definitions(struct symfence_ctx *ctx, struct symfence_audit *a,
+			       const struct sf_unit *u, size_t lib)
+{
+	struct symfence_object *obj = NULL;
+	struct sf_image img = { 0 };
+	int err;
+
+	if (load_unit(ctx, a, u, &img, &obj)) {
+		image_release(&img);
+		return 1;
+	}
+	err = sf_audit_define_object(a, &a->libdefs[lib], obj, NULL);
 	symfence_object_free(obj);
 	image_release(&img);
 	return err;
 }
 
+/*
+ * The objects its objects patterns match below the root, for a library none of
+ * whose objects is among the inputs. 0 when all were read; 1 when they could
+ * not all be found or read (reported into gctx); or -ENOMEM.
+ */
+static int definitions_from_disk(struct symfence_ctx *gctx, struct symfence_audit *a, size_t l)
+{
+	const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+	char **paths = NULL;
+	size_t n = 0, i;
+	int err, bad = 0;
+
+	err = symfence_library_expand_objects(gctx, lib, a->root, &paths, &n);
+	if (err)
+		return err == -ENOMEM ? err : 1;
+	for (i = 0; i < n && err >= 0; i++) {
+		struct sf_unit u = { .path = paths[i] };
+
+		if (a->root && asprintf(&u.file, "%s/%s", a->root, paths[i]) < 0)
+			u.file = NULL;
+		else if (!a->root)
+			u.file = strdup(paths[i]);
+		u.display = u.file; /* the file to look at when it cannot be read */
+		err = u.file ? collect_definitions(gctx, a, &u, l) : -ENOMEM;
+		bad |= err > 0;
+		free(u.file);
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return err < 0 ? err : bad;
+}
+
 static int library_pass(struct symfence_ctx *ctx, struct symfence_audit *a)
 {
-	struct symfence_ctx gctx;
-	size_t i, l;
-	int err = 0;
+	struct symfence_ctx gctx, quiet;
+	size_t i, l, k;
+	int err = 0, r;
 
+	/* The library's objects among the inputs; pass 2 reports those that cannot be read. */
+	symfence_ctx_init(&quiet, NULL, NULL);
 	for (i = 0; i < a->nunits && !err; i++) {
 		if (!a->units[i].file)
 			continue;
 		for (l = 0; l < a->nlibs && !err; l++) {
 			const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
 
-			if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) &&
+			if (!has_public(lib) ||
 			    symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS,
-							  a->units[i].path) >= 0)
-				err = collect_definitions(a, &a->units[i], l);
+							  a->units[i].path) < 0)
+				continue;
+			/* One that cannot be read makes the run fail (exit 2) in pass 2. */
+			r = collect_definitions(&quiet, a, &a->units[i], l);
+			if (r < 0)
+				err = r;
+			a->libseen[l] = true;
 		}
 	}
+	/* Otherwise from the disk, or (audit-only libraries) from --vmlinux: never by halves. */
 	symfence_ctx_init(&gctx, sf_log_append, &a->global);
 	for (l = 0; l < a->nlibs && !err; l++) {
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+		const char *root = a->root;
 
-		if (symfence_library_npatterns(lib, SYMFENCE_PAT_PUBLIC) && !a->libseen[l])
+		if (a->libseen[l])
+			continue;
+		if (!has_public(lib)) {
+			/*
+			 * Only to tell a private pattern that names something from a
+			 * stale one when the library is not among the inputs: quietly,
+			 * and nothing is amiss when it is not found.
+			 */
+			if (symfence_library_npatterns(lib, SYMFENCE_PAT_OBJECTS)) {
+				r = definitions_from_disk(&quiet, a, l);
+				err = r < 0 ? r : 0;
+			}
+			continue;
+		}
+		if (!symfence_library_npatterns(lib, SYMFENCE_PAT_OBJECTS)) {
+			if (!a->have_vmlinux) {
+				a->incomplete++;
+				symfence_report(
+					&gctx, SYMFENCE_ERROR, symfence_library_file(lib),
+					symfence_library_line(lib), 0, NULL,
+					"library '%s' has public patterns and no objects (its symbols live in vmlinux): give what vmlinux defines with --vmlinux FILE (vmlinux, vmlinux.o, System.map or Module.symvers)",
+					symfence_library_name(lib));
+				continue;
+			}
+			for (k = 0; k < a->vmdefs.cap && !err; k++)
+				if (a->vmdefs.ents[k].key &&
+				    !sf_htab_put(&a->libdefs[l], a->vmdefs.ents[k].key,
+						 a->vmdefs.ents[k].len))
+					err = -ENOMEM;
+			a->libseen[l] = true;
+			continue;
+		}
+		r = definitions_from_disk(&gctx, a, l);
+		if (r < 0) {
+			err = r;
+		} else if (r) {
+			a->incomplete++;
 			symfence_report(
-				&gctx, SYMFENCE_NOTE, symfence_library_file(lib),
+				&gctx, SYMFENCE_ERROR, symfence_library_file(lib),
 				symfence_library_line(lib), 0, NULL,
-				"library '%s' has public patterns but none of its objects is among the inputs: only its private patterns are checked",
-				symfence_library_name(lib));
+				"library '%s' has public patterns, but its objects are not among the inputs and not all found and read under %s%s%s: pass them (or vmlinux.a) too, or run from the build root or give --root DIR",
+				symfence_library_name(lib), root ? "'" : "the current directory",
+				root ? root : "", root ? "'" : "");
+		} else {
+			a->libseen[l] = true;
+		}
 	}
 	if (err)
 		symfence_error(ctx, NULL, "out of memory");
@@ -1206,9 +1406,10 @@ static int add_stale(struct symfence_audit *a, const struct sf_stale *s)
 		return -ENOMEM;
 	a->stale = v;
 	v[a->nstale] = *s;
-	v[a->nstale].object = strdup(s->object);
-	v[a->nstale].symbol = strdup(s->symbol);
-	if (!v[a->nstale].object || !v[a->nstale].symbol) {
+	v[a->nstale].severity = a->strict ? SYMFENCE_ERROR : SYMFENCE_WARNING;
+	v[a->nstale].object = sf_strdup(s->object);
+	v[a->nstale].symbol = sf_strdup(s->symbol);
+	if ((s->object && !v[a->nstale].object) || (s->symbol && !v[a->nstale].symbol)) {
 		free(v[a->nstale].object);
 		free(v[a->nstale].symbol);
 		return -ENOMEM;
@@ -1224,11 +1425,100 @@ static int cmp_line(const void *x, const void *y)
 	return CMP((*a)->line, (*b)->line);
 }
 
+/*
+ * What the inputs let the audit judge. A waiver or baseline entry is stale
+ * only when an object it names was audited and none it names failed to be:
+ * auditing one directory says nothing of the other directories' waivers. A
+ * pattern that matches nothing is only said when every input was read.
+ */
+enum coverage { COVER_NONE, COVER_AUDITED, COVER_UNKNOWN };
+
+static enum coverage waiver_coverage(const struct symfence_audit *a, const char *pattern)
+{
+	enum coverage c = COVER_NONE;
+	size_t i;
+
+	for (i = 0; i < a->nunits; i++) {
+		const struct sf_unit *u = &a->units[i];
+
+		if (!u->path || !symfence_object_pattern_match(pattern, u->path))
+			continue;
+		if (!u->audited)
+			return COVER_UNKNOWN;
+		c = COVER_AUDITED;
+	}
+	return c;
+}
+
+static int cmp_str_ptr(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static bool all_read(const struct symfence_audit *a)
+{
+	size_t i;
+
+	if (a->incomplete)
+		return false;
+	for (i = 0; i < a->nunits; i++)
+		if (a->units[i].unreadable || a->units[i].skipped)
+			return false;
+	return true;
+}
+
+/* The private, public and allow patterns of lib that match nothing the inputs hold. */
+static int stale_patterns(struct symfence_audit *a, size_t l)
+{
+	static const enum symfence_pattern_kind kinds[] = { SYMFENCE_PAT_PRIVATE,
+							    SYMFENCE_PAT_PUBLIC,
+							    SYMFENCE_PAT_ALLOW };
+	const struct symfence_library *lib = symfence_policy_lib(a->policy, l);
+	size_t k, i, u;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (i = 0; i < symfence_library_npatterns(lib, kinds[k]); i++) {
+			struct symfence_pattern_info info;
+			bool hit = false;
+
+			symfence_library_pattern(lib, kinds[k], i, &info);
+			if (kinds[k] == SYMFENCE_PAT_PRIVATE)
+				hit = a->hits.priv[l][i];
+			else if (kinds[k] == SYMFENCE_PAT_PUBLIC)
+				hit = a->hits.pub[l][i];
+			for (u = 0; kinds[k] == SYMFENCE_PAT_ALLOW && !hit && u < a->nunits; u++)
+				hit = a->units[u].audited &&
+				      symfence_object_pattern_match(info.text, a->units[u].path);
+			if (hit)
+				continue;
+			if (add_stale(a, &(struct sf_stale){
+						 .kind = SF_STALE_PATTERN,
+						 .directive = kinds[k],
+						 .file = info.file,
+						 .line = info.line,
+						 .col = info.col,
+						 .object = kinds[k] == SYMFENCE_PAT_ALLOW
+								   ? (char *)info.text
+								   : NULL,
+						 .symbol = kinds[k] == SYMFENCE_PAT_ALLOW
+								   ? NULL
+								   : (char *)info.text,
+						 .library = symfence_library_name(lib),
+					 }))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int finish(struct symfence_audit *a)
 {
 	size_t **whits = sf_xcalloc(a->nlibs, sizeof(*whits));
 	struct sf_baseline_entry **stale_base = NULL;
-	size_t i, j, total = 0, nstale_base = 0;
+	const char **audited = NULL, **unsure = NULL;
+	size_t i, j, total = 0, nstale_base = 0, naudited = 0, nunsure = 0;
+	enum coverage cover;
+	bool judge_patterns;
 	int err = -ENOMEM;
 
 	if (!whits)
@@ -1259,33 +1549,75 @@ static int finish(struct symfence_audit *a)
 	}
 	a->ran = true;
 
+	/* The names the libraries' definitions hold count as found, as the inputs' do. */
+	for (i = 0; i < a->nstrs; i++)
+		hits_mark(a, &a->hits, a->strs[i]);
+	judge_patterns = all_read(a);
 	for (i = 0; i < a->nlibs; i++) {
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
 
+		if (judge_patterns && stale_patterns(a, i))
+			goto out;
 		for (j = 0; j < symfence_library_npatterns(lib, SYMFENCE_PAT_WAIVE); j++) {
 			struct symfence_pattern_info info;
 
 			if (whits[i][j])
 				continue;
 			symfence_library_pattern(lib, SYMFENCE_PAT_WAIVE, j, &info);
-			if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_WAIVER, info.file,
-							     info.line, info.col, (char *)info.text,
-							     (char *)info.symbol,
-							     symfence_library_name(lib) }))
+			cover = waiver_coverage(a, info.text);
+			/*
+			 * About objects this run did not audit: not stale (auditing one
+			 * directory says nothing of another's waivers), but a pattern
+			 * that matches no input, as such.
+			 */
+			if (cover == COVER_UNKNOWN || (cover == COVER_NONE && !judge_patterns))
+				continue;
+			if (add_stale(a, &(struct sf_stale){
+						 .kind = cover == COVER_AUDITED ? SF_STALE_WAIVER
+										: SF_STALE_PATTERN,
+						 .directive = SYMFENCE_PAT_WAIVE,
+						 .file = info.file,
+						 .line = info.line,
+						 .col = info.col,
+						 .object = (char *)info.text,
+						 .symbol = (char *)info.symbol,
+						 .library = symfence_library_name(lib) }))
 				goto out;
 		}
 	}
+
+	/* Baseline entries: stale only for an object audited here, none of its names unread. */
+	audited = sf_xcalloc(a->nunits, sizeof(*audited));
+	unsure = sf_xcalloc(a->nunits, sizeof(*unsure));
 	stale_base = sf_xcalloc(a->nbaseline, sizeof(*stale_base));
-	if (!stale_base)
+	if (!audited || !unsure || !stale_base)
 		goto out;
-	for (i = 0; i < a->nbaseline; i++)
-		if (!a->baseline[i].hits)
-			stale_base[nstale_base++] = &a->baseline[i];
+	for (i = 0; i < a->nunits; i++) {
+		if (!a->units[i].path)
+			continue;
+		if (a->units[i].audited)
+			audited[naudited++] = a->units[i].path;
+		else
+			unsure[nunsure++] = a->units[i].path;
+	}
+	sf_sort(audited, naudited, sizeof(*audited), cmp_str_ptr);
+	sf_sort(unsure, nunsure, sizeof(*unsure), cmp_str_ptr);
+	for (i = 0; i < a->nbaseline; i++) {
+		const char *key = a->baseline[i].object;
+
+		if (a->baseline[i].hits || !naudited ||
+		    !bsearch(&key, audited, naudited, sizeof(*audited), cmp_str_ptr) ||
+		    (nunsure && bsearch(&key, unsure, nunsure, sizeof(*unsure), cmp_str_ptr)))
+			continue;
+		stale_base[nstale_base++] = &a->baseline[i];
+	}
 	sf_sort(stale_base, nstale_base, sizeof(*stale_base), cmp_line);
 	for (i = 0; i < nstale_base; i++)
-		if (add_stale(a, &(struct sf_stale){ SYMFENCE_SUPPRESS_BASELINE, a->baseline_path,
-						     stale_base[i]->line, 0, stale_base[i]->object,
-						     stale_base[i]->symbol, NULL }))
+		if (add_stale(a, &(struct sf_stale){ .kind = SF_STALE_BASELINE,
+						     .file = a->baseline_path,
+						     .line = stale_base[i]->line,
+						     .object = stale_base[i]->object,
+						     .symbol = stale_base[i]->symbol }))
 			goto out;
 	err = 0;
 out:
@@ -1293,6 +1625,8 @@ out:
 		free(whits[i]);
 	free(whits);
 	free(stale_base);
+	free(audited);
+	free(unsure);
 	return err;
 }
 
@@ -1346,7 +1680,13 @@ void symfence_audit_summary(const struct symfence_audit *a, struct symfence_audi
 		sum->baselined += f->suppressed == SYMFENCE_SUPPRESS_BASELINE;
 	}
 	sum->stale = a->nstale;
-	sum->warnings += a->nstale;
+	for (i = 0; i < a->nstale; i++) {
+		if (a->stale[i].severity == SYMFENCE_ERROR)
+			sum->errors++;
+		else
+			sum->warnings++;
+	}
+	sum->incomplete = a->incomplete;
 }
 
 static const char *plural(size_t n)
@@ -1372,6 +1712,10 @@ int symfence_audit_summary_line(const struct symfence_audit *a, char *buf, size_
 	if (s.skipped)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 "; %zu skipped (LTO or bitcode)", s.skipped);
+	if (s.incomplete)
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
+			 "; %zu librar%s not checked (definitions missing)", s.incomplete,
+			 s.incomplete == 1 ? "y" : "ies");
 	return snprintf(
 		buf, size,
 		"symfence: audited %zu object%s: %zu error%s, %zu warning%s, %zu note%s%s%s",
@@ -1384,7 +1728,7 @@ int symfence_audit_status(const struct symfence_audit *a)
 	struct symfence_audit_summary s;
 
 	symfence_audit_summary(a, &s);
-	if (s.unreadable)
+	if (s.unreadable || s.incomplete)
 		return SYMFENCE_EXIT_FAILURE;
 	return s.errors ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_OK;
 }

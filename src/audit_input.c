@@ -135,10 +135,17 @@ static int unxz(struct symfence_ctx *ctx, const char *name, const unsigned char 
 		r = lzma_code(&s, LZMA_FINISH);
 		if (r == LZMA_STREAM_END)
 			break;
-		if (r == LZMA_OK && s.avail_out == 0) {
-			err = outbuf_grow(o);
-			if (err)
-				break;
+		if (r == LZMA_OK) {
+			/*
+			 * Progress: go on. With all the input given, a stream that
+			 * is cut short makes liblzma say LZMA_BUF_ERROR on the next
+			 * call, which cannot make progress either.
+			 */
+			if (s.avail_out == 0) {
+				err = outbuf_grow(o);
+				if (err)
+					break;
+			}
 			continue;
 		}
 		symfence_error(ctx, name, "cannot decompress (xz): %s", lzma_error(r));
@@ -180,7 +187,7 @@ static int unzstd(struct symfence_ctx *ctx, const char *name, const unsigned cha
 			continue;
 		}
 		if (ib.pos == ib.size) {
-			symfence_error(ctx, name, "cannot decompress (zstd): truncated data");
+			symfence_error(ctx, name, "cannot decompress (zstd): %s", "truncated data");
 			err = -EINVAL;
 			break;
 		}
@@ -463,8 +470,13 @@ static int log_unit(struct symfence_audit *a, struct sf_log *log)
 	return 0;
 }
 
-/* True when the file was taken already; otherwise remembers it. */
-static bool seen(struct symfence_audit *a, const struct stat *st)
+static size_t devino_slot(const struct symfence_audit *a, dev_t dev, ino_t ino)
+{
+	return (size_t)(ino * 0x9e3779b97f4a7c15ULL ^ dev) & (a->seencap - 1);
+}
+
+/* True when the file was taken already; otherwise remembers it (by the name path). */
+static bool seen(struct symfence_audit *a, const struct stat *st, const char *path)
 {
 	size_t mask, i;
 
@@ -494,8 +506,28 @@ static bool seen(struct symfence_audit *a, const struct stat *st)
 			return true;
 	a->seen[i].dev = st->st_dev;
 	a->seen[i].ino = st->st_ino ? st->st_ino : 1;
+	a->seen[i].path = strdup(path);
 	a->nseen++;
 	return false;
+}
+
+int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_audit *a,
+				const char *output)
+{
+	struct stat st;
+	size_t i;
+
+	if (!a->seencap || stat(output, &st))
+		return 0; /* a file that does not exist is none of the inputs */
+	for (i = devino_slot(a, st.st_dev, st.st_ino); a->seen[i].ino;
+	     i = (i + 1) & (a->seencap - 1)) {
+		if (a->seen[i].ino == st.st_ino && a->seen[i].dev == st.st_dev) {
+			symfence_error(ctx, NULL, "output '%s' is the same file as the input '%s'",
+				       output, a->seen[i].path ? a->seen[i].path : output);
+			return -EEXIST;
+		}
+	}
+	return 0;
 }
 
 /* A whole file to scan; display and file are taken over. */
@@ -557,7 +589,7 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 			goto out;
 		}
 		err = 0;
-		if (!seen(a, &st)) {
+		if (!seen(a, &st, file)) {
 			err = add_object(a, file, display);
 			file = display = NULL;
 		}
@@ -623,7 +655,7 @@ static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, 
 		return input_error(a, path, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISREG(st.st_mode)) /* a FIFO or a device: never opened, never waited on */
 		return input_error(a, path, 0, "not a regular file");
-	if (seen(a, &st))
+	if (seen(a, &st, path))
 		return 0;
 	if (by_suffix ? ends_with(path, ".a") : archive_magic(path))
 		return add_archive(a, path, depth);
@@ -655,9 +687,10 @@ static int cmp_names(const void *x, const void *y)
 
 /*
  * Objects, modules and archives below dir, in name order; hidden entries and
- * symlinked directories are skipped.
+ * symlinked directories are skipped. *found counts the files taken, *failed
+ * the entries that could not be read (each reported).
  */
-static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *found)
+static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *found, size_t *failed)
 {
 	char **names = NULL, **v;
 	size_t n = 0, cap = 0, i;
@@ -666,8 +699,10 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 	int err = 0;
 
 	d = opendir(dir);
-	if (!d)
+	if (!d) {
+		(*failed)++;
 		return input_error(a, dir, 0, "cannot open directory: %s", strerror(errno));
+	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -699,10 +734,11 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 			break;
 		}
 		if (lstat(path, &st)) {
+			(*failed)++;
 			err = input_error(a, path, 0, "cannot stat: %s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < 256)
-				err = walk(a, path, depth + 1, found);
+				err = walk(a, path, depth + 1, found, failed);
 		} else if (auditable_name(names[i]) &&
 			   (S_ISREG(st.st_mode) ||
 			    (S_ISLNK(st.st_mode) && !stat(path, &st) && S_ISREG(st.st_mode)))) {
@@ -839,7 +875,7 @@ static int add_arg(struct symfence_audit *a, const char *arg, int depth)
 {
 	const char *base = strrchr(arg, '/');
 	struct stat st;
-	size_t found = 0;
+	size_t found = 0, failed = 0;
 	int err;
 
 	if (arg[0] == '@')
@@ -850,8 +886,9 @@ static int add_arg(struct symfence_audit *a, const char *arg, int depth)
 		return input_error(a, arg, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return add_file(a, arg, false, 0);
-	err = walk(a, arg, 0, &found);
-	if (!err && !found) {
+	err = walk(a, arg, 0, &found, &failed);
+	/* Not when a part could not be read: that error is the one line to say. */
+	if (!err && !found && !failed) {
 		struct sf_unit *u = new_unit(a);
 		struct symfence_ctx uctx;
 

@@ -77,17 +77,32 @@ struct sf_baseline_entry {
 	size_t hits;
 };
 
+enum sf_stale_kind {
+	SF_STALE_WAIVER,   /* a waive entry whose object was audited, and no violation */
+	SF_STALE_BASELINE, /* a baseline entry whose object was audited, and no violation */
+	SF_STALE_PATTERN,  /* a private, public or allow pattern that matches nothing */
+};
+
+/* A stale entry: a warning, or an error with --strict. */
 struct sf_stale {
-	enum symfence_suppression kind;
+	enum sf_stale_kind kind;
+	enum symfence_pattern_kind directive; /* SF_STALE_PATTERN: private, public or allow */
+	enum symfence_severity severity;
 	const char *file;
 	unsigned int line, col;
-	char *object, *symbol;
-	const char *library; /* waivers */
+	char *object, *symbol; /* the two words; for a pattern, the one its directive matches */
+	const char *library;   /* waivers and patterns */
+};
+
+/* Which private and public patterns of each library matched a name, [nlibs][npatterns]. */
+struct sf_hits {
+	bool **priv, **pub;
 };
 
 struct sf_devino {
 	dev_t dev;
 	ino_t ino;
+	char *path; /* the name it was taken by, for messages (NULL when out of memory) */
 };
 
 struct symfence_audit {
@@ -106,8 +121,12 @@ struct symfence_audit {
 	/* Names defined by the objects of each library that has public patterns. */
 	struct sf_htab *libdefs; /* [nlibs] */
 	bool *libseen;		 /* [nlibs]: one of its objects was read */
-	char **strs;		 /* owned keys of libdefs */
+	char **strs;		 /* owned keys of libdefs and vmdefs */
 	size_t nstrs, strcap;
+	struct sf_htab vmdefs; /* --vmlinux: what vmlinux defines, for audit-only libraries */
+	bool have_vmlinux;
+	size_t incomplete; /* libraries with public patterns whose definitions are missing */
+	bool strict;
 	struct sf_log global; /* run diagnostics not tied to an input */
 
 	char *baseline_path;
@@ -118,8 +137,16 @@ struct symfence_audit {
 	size_t nfindings;
 	struct sf_stale *stale;
 	size_t nstale;
+	struct sf_hits hits; /* patterns that matched a symbol of the inputs or a definition */
 	bool ran;
 };
+
+/* audit.c: what a library defines. Names are copied; 0 or -ENOMEM. */
+int sf_audit_define(struct symfence_audit *a, struct sf_htab *defs, const char *name, size_t len);
+struct symfence_object;
+/* The names obj defines as global or weak symbols; *count (may be NULL) counts them. */
+int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
+			   struct symfence_object *obj, size_t *count);
 
 /* audit_input.c */
 enum sf_compression {

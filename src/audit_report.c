@@ -36,44 +36,78 @@ static char *finding_where(const struct symfence_finding *f)
 	return s;
 }
 
-/* The message of a finding's line, without the position; malloc'd. */
+/*
+ * The message of a finding's line, without the position; malloc'd. The
+ * bracket says why the symbol is private: the rule's position and its
+ * pattern, or "not public"; the parentheses, how many references and what
+ * suppressed it.
+ */
 static char *finding_message(const struct symfence_finding *f)
 {
 	const char *lib = symfence_library_name(f->lib);
-	char notes[96] = "", *s = NULL, *p = notes;
-	const char *file = f->rule_file;
-	unsigned int line = f->rule_line;
-	int n = 0;
+	struct symfence_pattern_info info = { 0 };
+	char *notes = NULL, *rule = NULL, *s = NULL, count[48] = "";
+	int n = -1;
 
 	if (f->count > 1)
-		n += snprintf(p + n, sizeof(notes) - (size_t)n, " (%u references", f->count);
-	if (f->suppressed != SYMFENCE_SUPPRESS_NONE) {
-		n += snprintf(p + n, sizeof(notes) - (size_t)n, "%s%s", n ? ", " : " (",
-			      f->suppressed == SYMFENCE_SUPPRESS_WAIVER ? "waived" : "in baseline");
-		file = f->suppress_file;
-		line = f->suppress_line;
+		snprintf(count, sizeof(count), "%u references", f->count);
+	if (f->suppressed == SYMFENCE_SUPPRESS_WAIVER)
+		n = asprintf(&notes, " (%s%swaived by %s:%u)", count, *count ? ", " : "",
+			     f->suppress_file, f->suppress_line);
+	else if (f->suppressed == SYMFENCE_SUPPRESS_BASELINE)
+		n = asprintf(&notes, " (%s%sin baseline %s:%u)", count, *count ? ", " : "",
+			     f->suppress_file, f->suppress_line);
+	else
+		n = asprintf(&notes, "%s%s%s", *count ? " (" : "", count, *count ? ")" : "");
+	if (n < 0)
+		return NULL;
+	if (f->pattern >= 0) {
+		symfence_library_pattern(f->lib, SYMFENCE_PAT_PRIVATE, (size_t)f->pattern, &info);
+		n = asprintf(&rule, "[%s:%u: '%s']", f->rule_file, f->rule_line, info.text);
+	} else {
+		n = asprintf(&rule, "[%s:%u: not public]", f->rule_file, f->rule_line);
 	}
-	if (n)
-		snprintf(p + n, sizeof(notes) - (size_t)n, ")");
+	if (n < 0) {
+		free(notes);
+		return NULL;
+	}
 	switch (f->kind) {
 	case SYMFENCE_FIND_REFERENCE:
-		n = asprintf(&s, "reference to private symbol '%s' of library '%s'%s [%s:%u]",
-			     f->symbol, lib, notes, file, line);
+		n = asprintf(&s, "reference to private symbol '%s' of library '%s'%s %s", f->symbol,
+			     lib, notes, rule);
 		break;
 	case SYMFENCE_FIND_WEAK_REFERENCE:
 		n = asprintf(
 			&s,
-			"weak reference to private symbol '%s' of library '%s' (it becomes NULL once the library is sealed)%s [%s:%u]",
-			f->symbol, lib, notes, file, line);
+			"weak reference to private symbol '%s' of library '%s' (it becomes NULL once the library is sealed)%s %s",
+			f->symbol, lib, notes, rule);
 		break;
 	case SYMFENCE_FIND_DEFINITION:
 		n = asprintf(
 			&s,
-			"definition of private symbol '%s' of library '%s' outside the library (references would bind to it once the library is sealed)%s [%s:%u]",
-			f->symbol, lib, notes, file, line);
+			"definition of private symbol '%s' of library '%s' outside the library (references would bind to it once the library is sealed)%s %s",
+			f->symbol, lib, notes, rule);
 		break;
 	}
+	free(notes);
+	free(rule);
 	return n < 0 ? NULL : s;
+}
+
+/* A stale entry's kind, as JSON, SARIF and GitHub name it. */
+static const char *stale_rule(const struct sf_stale *s)
+{
+	return s->kind == SF_STALE_WAIVER     ? "stale-waiver"
+	       : s->kind == SF_STALE_BASELINE ? "stale-baseline"
+					      : "stale-pattern";
+}
+
+static const char *directive_name(enum symfence_pattern_kind k)
+{
+	return k == SYMFENCE_PAT_PRIVATE  ? "private"
+	       : k == SYMFENCE_PAT_PUBLIC ? "public"
+	       : k == SYMFENCE_PAT_ALLOW  ? "allow"
+					  : "waive";
 }
 
 static char *stale_message(const struct sf_stale *s)
@@ -81,9 +115,20 @@ static char *stale_message(const struct sf_stale *s)
 	char *m = NULL;
 	int n;
 
-	if (s->kind == SYMFENCE_SUPPRESS_WAIVER)
+	if (s->kind == SF_STALE_WAIVER)
 		n = asprintf(&m, "waiver '%s %s' of library '%s' matches no violation; remove it",
 			     s->object, s->symbol, s->library);
+	else if (s->kind == SF_STALE_PATTERN && s->directive == SYMFENCE_PAT_WAIVE)
+		n = asprintf(&m, "waiver '%s %s' of library '%s' matches no audited object",
+			     s->object, s->symbol, s->library);
+	else if (s->kind == SF_STALE_PATTERN && s->directive == SYMFENCE_PAT_ALLOW)
+		n = asprintf(&m, "allow pattern '%s' of library '%s' matches no audited object",
+			     s->object, s->library);
+	else if (s->kind == SF_STALE_PATTERN)
+		n = asprintf(
+			&m,
+			"%s pattern '%s' of library '%s' matches no symbol the audited objects define or reference",
+			directive_name(s->directive), s->symbol, s->library);
 	else
 		n = asprintf(
 			&m,
@@ -94,21 +139,49 @@ static char *stale_message(const struct sf_stale *s)
 
 /* ---- text ---- */
 
+/* A finding's line and, when DWARF names it, its source line. */
 static void report_finding(struct symfence_ctx *ctx, const struct symfence_finding *f)
 {
 	char *where = finding_where(f), *msg = finding_message(f);
-	const char *hint = symfence_library_hint(f->lib);
 
 	symfence_report(ctx, f->severity, f->object, 0, 0, where, "%s",
 			msg ? msg : "out of memory");
-	if (hint && f->suppressed == SYMFENCE_SUPPRESS_NONE)
-		symfence_report(ctx, SYMFENCE_NOTE, f->object, 0, 0, NULL, "hint: %s", hint);
 	if (f->src_file)
 		symfence_report(ctx, SYMFENCE_NOTE, f->src_file, f->src_line, 0, NULL,
 				"'%s' is %s here", f->symbol,
 				f->kind == SYMFENCE_FIND_DEFINITION ? "defined" : "referenced");
 	free(where);
 	free(msg);
+}
+
+/*
+ * The hints of the libraries that have findings in v[0..n) that are not
+ * suppressed: each library's once, in the order they appear, as notes on file
+ * (the object) or, when file is NULL, on the library's rules position.
+ */
+static void report_hints(struct symfence_ctx *ctx, const struct sf_finding *const *v, size_t n,
+			 const char *file)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct symfence_finding *f = &v[i]->pub;
+		const char *hint = symfence_library_hint(f->lib);
+
+		if (!hint || f->suppressed != SYMFENCE_SUPPRESS_NONE)
+			continue;
+		for (j = 0; j < i; j++)
+			if (v[j]->lib == v[i]->lib &&
+			    v[j]->pub.suppressed == SYMFENCE_SUPPRESS_NONE)
+				break;
+		if (j < i)
+			continue; /* said already */
+		if (file)
+			symfence_report(ctx, SYMFENCE_NOTE, file, 0, 0, NULL, "hint: %s", hint);
+		else
+			symfence_report(ctx, SYMFENCE_NOTE, symfence_library_file(f->lib),
+					symfence_library_line(f->lib), 0, NULL, "hint: %s", hint);
+	}
 }
 
 static void report_stale(struct symfence_ctx *ctx, const struct symfence_audit *a)
@@ -119,23 +192,144 @@ static void report_stale(struct symfence_ctx *ctx, const struct symfence_audit *
 		const struct sf_stale *s = &a->stale[i];
 		char *msg = stale_message(s);
 
-		symfence_report(ctx, SYMFENCE_WARNING, s->file, s->line, s->col, NULL, "%s",
+		symfence_report(ctx, s->severity, s->file, s->line, s->col, NULL, "%s",
 				msg ? msg : "out of memory");
 		free(msg);
 	}
 }
 
-void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *a)
+static const char *plural(size_t n)
 {
-	size_t i, j;
+	return n == 1 ? "" : "s";
+}
 
-	sf_log_replay(ctx, &a->global);
-	for (i = 0; i < a->nunits; i++) {
-		sf_log_replay(ctx, &a->units[i].log);
-		for (j = 0; j < a->units[i].nfindings; j++)
-			report_finding(ctx, &a->units[i].findings[j].pub);
+/*
+ * What a group of findings adds up to: "7 references, 1 definition in 3
+ * objects (6 errors, 1 warning, 1 note)", into buf (without the objects when
+ * by_object).
+ */
+static void group_counts(const struct sf_finding *const *v, size_t n, bool by_object, char *buf,
+			 size_t size)
+{
+	size_t refs = 0, defs = 0, objects = 0, sev[3] = { 0 }, i;
+	int len = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct symfence_finding *f = &v[i]->pub;
+
+		if (f->kind == SYMFENCE_FIND_DEFINITION)
+			defs++;
+		else
+			refs += f->count ? f->count : 1; /* 0: named by the symbol table only */
+		sev[f->severity]++;
+		objects += !i || v[i - 1]->unit != v[i]->unit;
+	}
+	if (refs)
+		len = snprintf(buf, size, "%zu reference%s", refs, plural(refs));
+	if (defs)
+		len += snprintf(buf + len, size - (size_t)len, "%s%zu definition%s",
+				refs ? ", " : "", defs, plural(defs));
+	if (!by_object)
+		len += snprintf(buf + len, size - (size_t)len, " in %zu object%s", objects,
+				plural(objects));
+	snprintf(buf + len, size - (size_t)len, " (%zu error%s, %zu warning%s, %zu note%s)",
+		 sev[SYMFENCE_ERROR], plural(sev[SYMFENCE_ERROR]), sev[SYMFENCE_WARNING],
+		 plural(sev[SYMFENCE_WARNING]), sev[SYMFENCE_NOTE], plural(sev[SYMFENCE_NOTE]));
+}
+
+/* By library, then (for symbols) by symbol; input order within a group. */
+static int cmp_group(const void *x, const void *y, void *arg)
+{
+	const struct sf_finding *a = *(const struct sf_finding *const *)x;
+	const struct sf_finding *b = *(const struct sf_finding *const *)y;
+	int c = (a->lib > b->lib) - (a->lib < b->lib);
+
+	if (!c && *(const enum symfence_audit_group *)arg == SYMFENCE_GROUP_SYMBOL)
+		c = strcmp(a->pub.symbol, b->pub.symbol);
+	return c ? c : (a > b) - (a < b);
+}
+
+static bool same_group(enum symfence_audit_group by, const struct sf_finding *a,
+		       const struct sf_finding *b)
+{
+	switch (by) {
+	case SYMFENCE_GROUP_NONE:
+	case SYMFENCE_GROUP_OBJECT:
+		return a->unit == b->unit;
+	case SYMFENCE_GROUP_LIBRARY:
+		return a->lib == b->lib;
+	case SYMFENCE_GROUP_SYMBOL:
+		return a->lib == b->lib && !strcmp(a->pub.symbol, b->pub.symbol);
+	}
+	return false;
+}
+
+static void report_group(struct symfence_ctx *ctx, enum symfence_audit_group by,
+			 const struct sf_finding *const *v, size_t n)
+{
+	const struct symfence_finding *f = &v[0]->pub;
+	char counts[256];
+	size_t i;
+
+	group_counts(v, n, by == SYMFENCE_GROUP_OBJECT, counts, sizeof(counts));
+	if (by == SYMFENCE_GROUP_OBJECT)
+		symfence_report(ctx, SYMFENCE_NOTE, f->object, 0, 0, NULL, "%s", counts);
+	else if (by == SYMFENCE_GROUP_SYMBOL)
+		symfence_report(ctx, SYMFENCE_NOTE, f->rule_file, f->rule_line, f->rule_col, NULL,
+				"'%s' of library '%s': %s", f->symbol,
+				symfence_library_name(f->lib), counts);
+	else if (by == SYMFENCE_GROUP_LIBRARY)
+		symfence_report(ctx, SYMFENCE_NOTE, symfence_library_file(f->lib),
+				symfence_library_line(f->lib), 0, NULL, "library '%s': %s",
+				symfence_library_name(f->lib), counts);
+	for (i = 0; i < n; i++)
+		report_finding(ctx, &v[i]->pub);
+	report_hints(ctx, v, n,
+		     by == SYMFENCE_GROUP_NONE || by == SYMFENCE_GROUP_OBJECT ? f->object : NULL);
+}
+
+void symfence_audit_report_text_grouped(struct symfence_ctx *ctx, const struct symfence_audit *a,
+					enum symfence_audit_group by)
+{
+	const struct sf_finding **v = sf_xcalloc(a->nfindings, sizeof(*v));
+	size_t i, j, start;
+
+	if (!v) {
+		symfence_error(ctx, NULL, "out of memory");
+		return;
+	}
+	for (i = 0; i < a->nfindings; i++)
+		v[i] = &a->findings[i];
+	if (by == SYMFENCE_GROUP_NONE || by == SYMFENCE_GROUP_OBJECT) {
+		/* Input order: each input's diagnostics, then its findings. */
+		sf_log_replay(ctx, &a->global);
+		for (i = 0, j = 0; i < a->nunits; i++) {
+			sf_log_replay(ctx, &a->units[i].log);
+			for (start = j; j < a->nfindings && v[j]->unit == i; j++)
+				;
+			if (j > start)
+				report_group(ctx, by, v + start, j - start);
+		}
+	} else {
+		/* Every input's diagnostics first: the groups cross the inputs. */
+		sf_log_replay(ctx, &a->global);
+		for (i = 0; i < a->nunits; i++)
+			sf_log_replay(ctx, &a->units[i].log);
+		if (a->nfindings > 1)
+			qsort_r(v, a->nfindings, sizeof(*v), cmp_group, &by);
+		for (start = 0; start < a->nfindings; start = j) {
+			for (j = start + 1; j < a->nfindings && same_group(by, v[start], v[j]); j++)
+				;
+			report_group(ctx, by, v + start, j - start);
+		}
 	}
 	report_stale(ctx, a);
+	free(v);
+}
+
+void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *a)
+{
+	symfence_audit_report_text_grouped(ctx, a, SYMFENCE_GROUP_NONE);
 }
 
 void symfence_audit_report_diagnostics(struct symfence_ctx *ctx, const struct symfence_audit *a)
@@ -150,22 +344,67 @@ void symfence_audit_report_diagnostics(struct symfence_ctx *ctx, const struct sy
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *out, const char *s)
+/* Length of the valid UTF-8 sequence at s (2 to 4 bytes), or 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s)
 {
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (c == 0xed)
+		hi = 0x9f; /* UTF-16 surrogates */
+	else if (c == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f; /* beyond U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * A JSON string. Names and paths are bytes from the inputs: valid UTF-8 is
+ * kept, control characters are escaped, and a byte that is not part of valid
+ * UTF-8 becomes \u00XX (the character of that value, as Latin-1 reads it),
+ * so that the document is always valid UTF-8 and valid JSON.
+ */
+static void json_str(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	if (!s) {
 		fputs("null", out);
 		return;
 	}
 	putc('"', out);
 	while (*s) {
-		size_t n = 0;
+		size_t n = 0, seq;
 		unsigned char c;
 
-		while ((c = (unsigned char)s[n]) >= 0x20 && c != 0x7f && c != '"' && c != '\\')
-			n++;
-		fwrite(s, 1, n, out); /* the plain run at once: putc per byte is slow */
+		for (;;) { /* the plain run at once: putc per byte is slow */
+			c = s[n];
+			if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+				n++;
+			else if (c >= 0x80 && (seq = utf8_seq(s + n)))
+				n += seq;
+			else
+				break;
+		}
+		fwrite(s, 1, n, out);
 		s += n;
-		c = (unsigned char)*s;
+		c = *s;
 		if (!c)
 			break;
 		if (c == '"' || c == '\\')
@@ -222,9 +461,9 @@ static void json_summary(FILE *out, const struct symfence_audit *a)
 
 	symfence_audit_summary(a, &s);
 	fprintf(out,
-		"  \"summary\": {\"objects\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, \"waived\": %zu, \"baselined\": %zu, \"stale\": %zu, \"unreadable\": %zu, \"skipped\": %zu, \"status\": %d},\n",
+		"  \"summary\": {\"objects\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu, \"waived\": %zu, \"baselined\": %zu, \"stale\": %zu, \"unreadable\": %zu, \"skipped\": %zu, \"status\": %d, \"incomplete\": %zu},\n",
 		s.objects, s.errors, s.warnings, s.notes, s.waived, s.baselined, s.stale,
-		s.unreadable, s.skipped, symfence_audit_status(a));
+		s.unreadable, s.skipped, symfence_audit_status(a), s.incomplete);
 }
 
 static void json_finding(FILE *out, const struct sf_finding *sf)
@@ -321,7 +560,9 @@ int symfence_audit_write_json(const struct symfence_audit *a, FILE *out)
 		char *msg = stale_message(s);
 
 		fputs(i ? ",\n    {\"kind\": " : "\n    {\"kind\": ", out);
-		json_str(out, s->kind == SYMFENCE_SUPPRESS_WAIVER ? "waiver" : "baseline");
+		json_str(out, s->kind == SF_STALE_WAIVER     ? "waiver"
+			      : s->kind == SF_STALE_BASELINE ? "baseline"
+							     : "pattern");
 		fputs(", \"file\": ", out);
 		json_str(out, s->file);
 		fprintf(out, ", \"line\": %u, \"col\": %u, \"object\": ", s->line, s->col);
@@ -332,6 +573,12 @@ int symfence_audit_write_json(const struct symfence_audit *a, FILE *out)
 		json_str(out, s->library);
 		fputs(", \"message\": ", out);
 		json_str(out, msg);
+		fputs(", \"directive\": ", out);
+		json_str(out, s->kind == SF_STALE_PATTERN  ? directive_name(s->directive)
+			      : s->kind == SF_STALE_WAIVER ? "waive"
+							   : NULL);
+		fputs(", \"severity\": ", out);
+		json_str(out, symfence_severity_name(s->severity));
 		putc('}', out);
 		free(msg);
 	}
@@ -372,6 +619,8 @@ static const struct {
 	  "warning" },
 	{ "stale-baseline", "StaleBaselineEntry", "A baseline entry matches no violation.",
 	  "warning" },
+	{ "stale-pattern", "StalePattern",
+	  "A private, public or allow pattern matches nothing in the audited objects.", "warning" },
 };
 
 /* A relative URI reference: unreserved and path characters kept, the rest %-encoded. */
@@ -481,7 +730,7 @@ int symfence_audit_write_sarif(const struct symfence_audit *a, FILE *out)
 	}
 	fprintf(out,
 		"      ]}},\n      \"invocations\": [{\"executionSuccessful\": %s, \"toolExecutionNotifications\": [",
-		sum.unreadable ? "false" : "true");
+		sum.unreadable || sum.incomplete ? "false" : "true");
 	while ((e = next_logged(&w))) {
 		fputs(n++ ? ",\n        " : "\n        ", out);
 		fprintf(out, "{\"level\": \"%s\", \"message\": {\"text\": ",
@@ -505,13 +754,13 @@ int symfence_audit_write_sarif(const struct symfence_audit *a, FILE *out)
 	}
 	for (i = 0; i < a->nstale; i++) {
 		const struct sf_stale *s = &a->stale[i];
-		bool waiver = s->kind == SYMFENCE_SUPPRESS_WAIVER;
 		char *msg = stale_message(s);
 
 		fputs(n++ ? ",\n" : "\n", out);
 		fprintf(out,
-			"        {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"warning\", \"message\": {\"text\": ",
-			waiver ? "stale-waiver" : "stale-baseline", waiver ? 3 : 4);
+			"        {\"ruleId\": \"%s\", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ",
+			stale_rule(s), 3 + (int)s->kind,
+			s->severity == SYMFENCE_ERROR ? "error" : "warning");
 		json_str(out, msg);
 		fputs("}, \"locations\": [", out);
 		sarif_location(out, s->file, s->line, s->col, NULL);
@@ -607,9 +856,7 @@ int symfence_audit_write_github(const struct symfence_audit *a, FILE *out)
 		const struct sf_stale *s = &a->stale[i];
 		char *msg = stale_message(s);
 
-		gh_command(out, SYMFENCE_WARNING, s->file, s->line, s->col,
-			   s->kind == SYMFENCE_SUPPRESS_WAIVER ? "stale-waiver" : "stale-baseline",
-			   msg, NULL);
+		gh_command(out, s->severity, s->file, s->line, s->col, stale_rule(s), msg, NULL);
 		free(msg);
 	}
 	return ferror(out) ? -EIO : 0;

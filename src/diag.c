@@ -93,15 +93,20 @@ int symfence_diag_format(const struct symfence_diag *d, char *buf, size_t size)
 {
 	const char *sev = symfence_severity_name(d->severity);
 	const char *file = d->file ? d->file : "symfence";
+	int n;
 
 	if (d->file && d->line && d->col)
-		return snprintf(buf, size, "%s:%u:%u: %s: %s", file, d->line, d->col, sev,
-				d->message);
-	if (d->file && d->line)
-		return snprintf(buf, size, "%s:%u: %s: %s", file, d->line, sev, d->message);
-	if (d->where)
-		return snprintf(buf, size, "%s: %s: %s: %s", file, d->where, sev, d->message);
-	return snprintf(buf, size, "%s: %s: %s", file, sev, d->message);
+		n = snprintf(buf, size, "%s:%u:%u: %s: %s", file, d->line, d->col, sev, d->message);
+	else if (d->file && d->line)
+		n = snprintf(buf, size, "%s:%u: %s: %s", file, d->line, sev, d->message);
+	else if (d->where)
+		n = snprintf(buf, size, "%s: %s: %s: %s", file, d->where, sev, d->message);
+	else
+		n = snprintf(buf, size, "%s: %s: %s", file, sev, d->message);
+	/* File names come from the inputs too: a newline in a path must not end the line. */
+	if (size)
+		sf_escape_controls(buf);
+	return n;
 }
 
 void symfence_diag_print(void *arg, const struct symfence_diag *d)

@@ -25,8 +25,10 @@ static void usage(FILE *out)
 		     "and fail the build when anything else references them.\n\nCommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nRun 'symfence COMMAND --help' for a command's options; see symfence(1).\n"
-		     "Exit status: 0 success, 1 policy failure, 2 usage or input error.\n");
+	fprintf(out,
+		"\nRun 'symfence COMMAND --help' (or 'symfence help COMMAND') for a command's\n"
+		"options; 'symfence --version' prints the version. See symfence(1).\n"
+		"Exit status: 0 success, 1 policy failure, 2 usage or input error.\n");
 }
 
 int cli_usage_error(struct symfence_ctx *ctx, const char *cmd, const char *fmt, ...)
@@ -68,6 +70,15 @@ int main(int argc, char **argv)
 	opterr = 0; /* bad options are reported by cli_bad_option(), in our format */
 	if (argc < 2)
 		return usage(stderr), SYMFENCE_EXIT_FAILURE;
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* 'symfence help audit' is 'symfence audit --help' */
+		char *help_argv[] = { argv[2], "--help", NULL };
+
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].run(&ctx, 2, help_argv);
+		return cli_usage_error(&ctx, NULL, "unknown command '%s'", argv[2]);
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return usage(stdout), SYMFENCE_EXIT_OK;
 	if (!strcmp(argv[1], "--version")) {

@@ -32,6 +32,7 @@ struct symfence_audit_opts {
 	const char *root;	 /* object paths are matched relative to it; NULL: "." */
 	unsigned int jobs;	 /* worker threads; 0: one per available CPU */
 	size_t max_decompressed; /* 0: SYMFENCE_AUDIT_MAX_DECOMPRESSED */
+	bool strict;		 /* stale patterns, waivers and baseline entries are errors */
 };
 
 enum symfence_finding_kind {
@@ -84,13 +85,40 @@ int symfence_audit_add_input(struct symfence_ctx *ctx, struct symfence_audit *au
 			     const char *arg);
 
 /*
+ * Refuses an output that is one of the files the inputs added so far name
+ * (objects, modules, archives, thin archives' members, found in directories
+ * and lists too): reports "output 'X' is the same file as the input 'Y'" and
+ * returns -EEXIST. 0 when it is none of them (or does not exist).
+ */
+int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_audit *audit,
+				const char *output);
+
+/*
  * Known violations: "OBJECT SYMBOL" per line, '#' comments. A syntax error is
  * reported with file:line:col and gives -EINVAL.
  */
 int symfence_audit_load_baseline(struct symfence_ctx *ctx, struct symfence_audit *audit,
 				 const char *path);
 
-/* Scans every object; findings are then sorted, waived and checked against the baseline. */
+/*
+ * The symbols vmlinux defines, for the libraries without objects patterns
+ * (audit-only: their symbols live in vmlinux) that have public patterns:
+ * path is an ELF vmlinux or vmlinux.o (its defined globals), a System.map
+ * (its global symbols, as nm types them) or a Module.symvers (the symbols it
+ * lists for vmlinux); which one is told from its contents. May be called
+ * more than once: the definitions add up. A file that is none of them, or
+ * defines nothing, is reported; then -EINVAL.
+ */
+int symfence_audit_load_vmlinux(struct symfence_ctx *ctx, struct symfence_audit *audit,
+				const char *path);
+
+/*
+ * Scans every object; findings are then sorted, waived and checked against
+ * the baseline. A library with public patterns needs the names it defines:
+ * from its objects among the inputs, else from its objects patterns below the
+ * root, else (audit-only) from symfence_audit_load_vmlinux(). Without them it
+ * is reported as an error (exit status 2), not checked by halves.
+ */
 int symfence_audit_run(struct symfence_ctx *ctx, struct symfence_audit *audit);
 
 size_t symfence_audit_nfindings(const struct symfence_audit *audit);
@@ -103,13 +131,14 @@ struct symfence_audit_summary {
 	size_t stale;			/* waivers and baseline entries that matched nothing */
 	size_t unreadable;		/* inputs that could not be read */
 	size_t skipped;			/* LLVM bitcode and GCC LTO objects */
+	size_t incomplete;		/* libraries whose definitions could not be had */
 };
 
 void symfence_audit_summary(const struct symfence_audit *audit, struct symfence_audit_summary *sum);
 /* "symfence: audited N objects: ..." (no newline), like snprintf. */
 int symfence_audit_summary_line(const struct symfence_audit *audit, char *buf, size_t size);
 
-/* 0 clean, 1 errors, 2 something could not be read (2 wins over 1). */
+/* 0 clean, 1 errors, 2 something could not be read or checked (2 wins over 1). */
 int symfence_audit_status(const struct symfence_audit *audit);
 
 /*
@@ -118,6 +147,24 @@ int symfence_audit_status(const struct symfence_audit *audit);
  * waivers and baseline entries). The summary line is not included.
  */
 void symfence_audit_report_text(struct symfence_ctx *ctx, const struct symfence_audit *audit);
+
+/* How the text report orders its findings (symfence audit --group-by). */
+enum symfence_audit_group {
+	SYMFENCE_GROUP_NONE,	/* input order; each library's hint once per object */
+	SYMFENCE_GROUP_OBJECT,	/* the same, each object's findings after a line that counts them */
+	SYMFENCE_GROUP_SYMBOL,	/* by library, then symbol: who uses it and how often */
+	SYMFENCE_GROUP_LIBRARY, /* by library; its hint once, after its findings */
+};
+
+/*
+ * The text report with the findings grouped: a note line that counts each
+ * group's references, definitions, objects and severities, then its findings
+ * in input order, then the hint. The inputs' own diagnostics come first when
+ * the groups cross inputs. SYMFENCE_GROUP_NONE is symfence_audit_report_text().
+ */
+void symfence_audit_report_text_grouped(struct symfence_ctx *ctx,
+					const struct symfence_audit *audit,
+					enum symfence_audit_group by);
 /*
  * For the machine formats: only the diagnostics that are not findings
  * (unreadable inputs, skipped objects, stale entries) through ctx.

@@ -64,7 +64,7 @@ PUBLIC=$(printf '%s\n' sfdemo_dma_map_sg sfdemo_dma_sync_sg_for_cpu \
 	sfdemo_sg_init_table sfdemo_sg_mark_end sfdemo_sg_nents sfdemo_sg_next sfdemo_sg_phys \
 	sfdemo_sg_set_buf sfdemo_sg_virt | sort)
 REF="error: reference to private symbol 'sfdemo_dmac_flush_range' of library 'sfdemo-iommu'"
-CHEAT_RE="^$M/sfdemo_cam.o: sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE\\]$"
+CHEAT_RE="^$M/sfdemo_cam.o: sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE: 'sfdemo_dmac_\\*'\\]$"
 UNDEF="\"sfdemo_dmac_flush_range\" \\[$M/sfdemo_cam.ko\\] undefined!$"
 
 # 1. From a clean tree, with the cheater: the audit stops the build before modpost.
@@ -122,10 +122,13 @@ expect_status 1 "audit of the .ko files: exit 1" "$SYMFENCE" audit -r "$RULES" -
 	"$M/sfdemo_iommu.ko" "$M/sfdemo_nic.ko" "$M/sfdemo_cam.ko"
 cp "$T/out" "$T/audit-ko"
 got=$(grep ': error: ' "$T/audit-ko" | sed 's/+0x[0-9a-f]*:/+OFF:/')
-[ "$got" = "$M/sfdemo_cam.ko: sfdemo_cam_probe+OFF: $REF [$RULES:$DMAC_LINE]" ]
+[ "$got" = "$M/sfdemo_cam.ko: sfdemo_cam_probe+OFF: $REF [$RULES:$DMAC_LINE: 'sfdemo_dmac_*']" ]
 verdict "audit of the .ko files: exactly the cheater's call" audit-ko
+# The friend is sealed into sfdemo_iommu.ko: its allow pattern matches no object given.
+expect_output "audit of the .ko files: the allow pattern of the sealed-in friend matches nothing" \
+	audit-ko "^$RULES:[0-9]+:[0-9]+: warning: allow pattern 'drivers/iommu/arm-smmu\\*\\.o' of library 'sfdemo-iommu' matches no audited object$"
 expect_output "audit of the .ko files: summary" audit-ko \
-	'^symfence: audited 3 objects: 1 error, 0 warnings, 0 notes$'
+	'^symfence: audited 3 objects: 1 error, 1 warning, 0 notes$'
 expect_status 1 "audit of the whole module tree: exit 1" \
 	"$SYMFENCE" audit -r "$RULES" --root "$M" "$M"
 cp "$T/out" "$T/audit-tree"
@@ -264,7 +267,7 @@ ta top1
 verdict "top-level audit: fails on vmlinux.a" top1
 expect_output "top-level audit: quiet line" top1 '^  AUDIT   vmlinux.a$'
 expect_output "top-level audit: names the member of vmlinux.a" top1 \
-	"^vmlinux.a\\(drivers/idiotic/cam.o\\): sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE\\]$"
+	"^vmlinux.a\\(drivers/idiotic/cam.o\\): sfdemo_cam_probe\\+0x[0-9a-f]+: $REF \\[$RULES:$DMAC_LINE: 'sfdemo_dmac_\\*'\\]$"
 vmlinux_a sfdemo_iommu.o drivers/net/good_nic.o
 ta top2
 [ $rc -eq 0 ] && [ "$(cat "$M/symfence.objs")" = vmlinux.a ]

@@ -13,7 +13,7 @@ cp "$T/out" demo.out
 expect_output "demo: sealed with the summary line" demo.out \
 	'symfence: sealed iommu-dma: 34 private symbols localized, 16 public$'
 expect_output "demo: the cheater reported with its function and rule" demo.out \
-	"drivers/idiotic/cam.o: cam_probe\\+0x[0-9a-f]+: error: reference to private symbol 'dmac_flush_range' of library 'iommu-dma' \\[rules/iommu-dma.rules:[0-9]+\\]$"
+	"drivers/idiotic/cam.o: cam_probe\\+0x[0-9a-f]+: error: reference to private symbol 'dmac_flush_range' of library 'iommu-dma' \\[rules/iommu-dma.rules:[0-9]+: 'dmac_\\*'\\]$"
 expect_output "demo: the hint is printed" demo.out 'note: hint: use dma_map_sg\(\)'
 expect_output "demo: the linker's own undefined reference" demo.out \
 	"undefined reference to .dmac_flush_range'"
@@ -28,7 +28,7 @@ fi
 # The rule's line, from the rules file itself (not from symfence).
 line=$(grep -n '^[[:space:]]*private.*dmac_\*' "$TOP/rules/iommu-dma.rules" | cut -d: -f1)
 expect_output "demo: the rule's file:line is the private line ($line)" demo.out \
-	"\\[rules/iommu-dma.rules:$line\\]$"
+	"\\[rules/iommu-dma.rules:$line: 'dmac_\\*'\\]$"
 
 expect_status 0 "sealed and unsealed harness give the same output" \
 	make -s -C "$SAMPLE" O="$O" SYMFENCE="$SYMFENCE" check-harness
