@@ -208,80 +208,6 @@ boot() {
 # The findings a cheater must get, from symfence, with the hint.
 HINT='note: hint: drivers use the API of <linux/tty.h>'
 
-# has_after LOG RE1 RE2: a line matching RE2 comes after one matching RE1.
-has_after() {
-	awk -v a="$2" -v b="$3" '$0 ~ a { s = 1 } s && $0 ~ b { f = 1 } END { exit !f }' "$1"
-}
-
-# members ARCHIVE: the members of a thin archive, by their paths from $OUT.
-members() { ar t "$1" | sed "s|^$OUT/||"; }
-
-# check_vmlinux_seals: the libraries of SYMFENCE_VMLINUX_LIBRARIES, sealed in
-# vmlinux.a: the quiet line, their composite in vmlinux.a in the place of
-# their first object, their private symbols local (readelf, nm vmlinux).
-check_vmlinux_seals() {
-	local l rules first dir prev m all bad s n x
-	members "$OUT/vmlinux.a" >"$LOGS/vmlinux.a.members"
-	for l in $VMLIBS; do
-		case $l in
-		init-fs) rules=$SRC/init/init-fs.rules first=init/main.o dir=init ;;
-		arm-dma) rules=$SRC/arch/arm/mm/dma.rules first=arch/arm/mm/dma-mapping.o dir=arch/arm/mm ;;
-		esac
-		has "the quiet build shows the seal of $l in vmlinux.a" "$LOGS/good.log" \
-			"^  SEAL    vmlinux\.a \($l\)$"
-		if grep -qx "symfence-$l.o" "$LOGS/vmlinux.a.members" &&
-			! grep -qx "$first" "$LOGS/vmlinux.a.members"; then
-			ok "vmlinux.a holds symfence-$l.o instead of $first"
-		else
-			fail "vmlinux.a: symfence-$l.o $(grep -cx "symfence-$l.o" "$LOGS/vmlinux.a.members") times, $first $(grep -cx "$first" "$LOGS/vmlinux.a.members") times"
-		fi
-		# Its place: where $first is in its directory's built-in.a (unsealed).
-		prev=$(members "$OUT/$dir/built-in.a" | grep -B1 -x "$dir/$(basename "$first")" | head -1)
-		[ "$prev" = "$first" ] && prev=
-		m=$(grep -B1 -x "symfence-$l.o" "$LOGS/vmlinux.a.members" | head -1)
-		if [ -z "$prev" ] || [ "$m" = "$prev" ]; then
-			ok "symfence-$l.o sits where $first was (after ${prev:-the objects before $dir/})"
-		else
-			fail "symfence-$l.o follows $m, not $prev as $first did"
-		fi
-		bad=() n=0
-		for s in $(sed -n 's/^[[:space:]]*private[[:space:]]*//p' "$rules" | tr -s ' \t' '\n'); do
-			case $s in
-			*'*'*) all=$(nm "$OUT/symfence-$l.o" | awk -v g="$s" '$2 ~ /^[tT]$/ { print $3 }' |
-				while read -r x; do [[ $x == $s ]] && echo "$x"; done) ;;
-			*) all=$s ;;
-			esac
-			for x in $all; do
-				n=$((n + 1))
-				readelf -sW "$OUT/symfence-$l.o" |
-					awk -v s="$x" '$8 == s && $5 == "LOCAL" && $7 != "UND" { f = 1 } END { exit !f }' ||
-					bad+=("$x")
-				nm "$OUT/vmlinux" | grep -qx "[0-9a-f]* t $x" || bad+=("$x(vmlinux)")
-			done
-		done
-		if [ $n -ge 3 ] && [ ${#bad[@]} -eq 0 ]; then
-			ok "$l: all $n private symbols LOCAL in symfence-$l.o (readelf) and in vmlinux (nm)"
-		else
-			fail "$l: of $n private symbols, not local: ${bad[*]}"
-		fi
-	done
-}
-
-# vmlinux_cheater NAME VAR=y OBJ SYMBOL LIBRARY HINT: a built-in driver
-# calling a private symbol of a library sealed in vmlinux.a.
-vmlinux_cheater() {
-	local name=$1 var=$2 obj=$3 sym=$4 lib=$5 hint=$6
-	local re="^vmlinux\.a\(drivers/sftest/$obj\.o\): ${obj}_init\+0x[0-9a-f]+: error: reference to private symbol '$sym' of library '$lib'"
-	build "vm-$name.log" SFTEST_GOOD=m "$var"
-	status "a built-in caller of $sym fails the build" '!0' "vm-$name.log"
-	has "the audit names it, after the seal of $lib" "$LOGS/vm-$name.log" "$re"
-	has "... with the hint" "$LOGS/vm-$name.log" "^vmlinux\.a\(drivers/sftest/$obj\.o\): note: hint: $hint"
-	lacks "... and stops before modpost" "$LOGS/vm-$name.log" '^  MODPOST '
-	build "vm-$name-warn.log" SFTEST_GOOD=m "$var" SYMFENCE_AUDIT_WARN=1
-	has "SYMFENCE_AUDIT_WARN=1: the link of vmlinux fails on the local $sym" \
-		"$LOGS/vm-$name-warn.log" "undefined reference to .$sym'"
-}
-
 run_kernel() {
 	local v=${1%%:*} arch=${1##*:} start=$SECONDS p
 	NAME=linux-$v-$arch
@@ -295,13 +221,11 @@ run_kernel() {
 	x86_64)
 		KARCH=x86 CROSS= IMAGE=arch/x86/boot/bzImage CONSOLE=ttyS0
 		QEMU=qemu-system-x86_64 QEMU_ARGS=()
-		VMLIBS="init-fs"
 		OPTS="$OPTS -e 64BIT -e SERIAL_8250 -e SERIAL_8250_CONSOLE"
 		;;
 	arm)
 		KARCH=arm CROSS=arm-linux-gnueabihf- IMAGE=arch/arm/boot/zImage CONSOLE=ttyAMA0
 		QEMU=qemu-system-arm QEMU_ARGS=(-M virt -cpu cortex-a15)
-		VMLIBS="init-fs arm-dma"
 		OPTS="$OPTS -e MMU -e ARCH_MULTIPLATFORM -e ARCH_MULTI_V7 -e ARCH_VIRT -d ARM_LPAE"
 		OPTS="$OPTS -e SERIAL_AMBA_PL011 -e SERIAL_AMBA_PL011_CONSOLE -e OF -e VFP -e AEABI"
 		;;
@@ -370,29 +294,13 @@ run_kernel() {
 	else
 		fail "no drivers/sftest/sftest_good.ko"
 	fi
-	check_vmlinux_seals
 	boot
-	if [ "$arch" = arm ]; then
-		has "boot: the DMA atomic pool is set up (arm-dma sealed)" "$LOGS/boot.log" \
-			'^DMA: preallocated [0-9]+ KiB pool for atomic coherent allocations'
-	fi
 
 	# A build with nothing changed runs neither the seal nor the audit.
 	build again.log SFTEST_GOOD=m
 	status "a second build succeeds" 0 again.log
 	lacks "nothing changed: no seal, no audit" "$LOGS/again.log" '^  (SEAL|AUDIT) '
 	if [ "$arch" = x86_64 ]; then
-		renew "$SRC/init/init-fs.rules"
-		build vmrules.log SFTEST_GOOD=m
-		has "a changed vmlinux.a rules file remakes vmlinux.a" "$LOGS/vmrules.log" '^  AR      vmlinux\.a$'
-		has "... and reseals it" "$LOGS/vmrules.log" '^  SEAL    vmlinux\.a \(init-fs\)$'
-		lacks "... and nothing else" "$LOGS/vmrules.log" '^  SEAL    drivers/'
-		has "... then audits" "$LOGS/vmrules.log" '^  AUDIT   '
-		if has_after "$LOGS/vmrules.log" '^  SEAL    vmlinux\.a' '^  AUDIT   '; then
-			ok "the audit runs after the vmlinux.a seal"
-		else
-			fail "the audit does not run after the vmlinux.a seal"
-		fi
 		renew "$SRC/drivers/tty/tty.rules"
 		build rules.log SFTEST_GOOD=m
 		has "a changed rules file reseals" "$LOGS/rules.log" '^  SEAL    drivers/tty/tty\.o$'
@@ -406,8 +314,6 @@ run_kernel() {
 		build other.log SFTEST_GOOD=m
 		has "a changed object elsewhere is compiled" "$LOGS/other.log" '^  CC      kernel/panic\.o$'
 		lacks "... and does not reseal tty.o" "$LOGS/other.log" '^  SEAL    drivers/'
-		has "... but vmlinux.a is remade and sealed again" "$LOGS/other.log" \
-			'^  SEAL    vmlinux\.a \(init-fs\)$'
 		has "... but is audited (vmlinux.a changed)" "$LOGS/other.log" '^  AUDIT   '
 		touch "$BIN"
 		build tool.log SFTEST_GOOD=m
@@ -442,14 +348,6 @@ run_kernel() {
 		"^drivers/sftest/sftest_cheat_mod\.o: sftest_cheat_mod_init\+0x[0-9a-f]+: error: reference to private symbol 'tty_ldisc_lock'"
 	has "... and modpost refuses the module" "$LOGS/cheat-m-warn.log" \
 		'ERROR: modpost: "tty_ldisc_lock" \[drivers/sftest/sftest_cheat_mod\.ko\] undefined!'
-
-	# Built-in cheaters of the libraries sealed in vmlinux.a.
-	vmlinux_cheater init SFTEST_CHEAT_INIT=y sftest_cheat_init init_mkdir init-fs \
-		'fs/init\.c is for init/ only'
-	if [ "$arch" = arm ]; then
-		vmlinux_cheater cache SFTEST_CHEAT_CACHE=y sftest_cheat_cache v7_dma_flush_range \
-			arm-dma 'use the DMA API'
-	fi
 
 	# A part of the sealed object listed outside it too: refused, loudly.
 	build dup.log SFTEST_GOOD=m SFTEST_DUP=y
