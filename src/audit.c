@@ -932,8 +932,14 @@ static void scan_unit(struct sf_worker *w, struct sf_unit *u)
 			continue;
 		bind = GELF_ST_BIND(s.st_info);
 		type = GELF_ST_TYPE(s.st_info);
-		if (bind == STB_LOCAL || type == STT_SECTION || type == STT_FILE || !*name)
+		if (type == STT_SECTION || type == STT_FILE || !*name)
 			continue;
+		if (bind == STB_LOCAL) {
+			/* A sealed library defines its private symbols as locals: they match. */
+			if (shndx != SHN_UNDEF)
+				hits_mark(w->a, &w->hits, name);
+			continue;
+		}
 		if (name[0] == '_' && !strcmp(name, "__gnu_lto_slim"))
 			lto = true;
 		v = classify(w, name);

@@ -837,3 +837,22 @@ expect_output "--version prints the version of the man page ($manver)" "$T/out" 
 expect_status 0 "help: the usage names help COMMAND and --version" "$SYMFENCE" help
 expect_output "help: help COMMAND" "$T/out" "'symfence help COMMAND'"
 expect_output "help: --version" "$T/out" "'symfence --version'"
+
+# A sealed library defines its private symbols as locals: its private
+# patterns match them (no "matches no symbol" warning), and a module whose
+# init function is made init_module by module_init() is named by that function.
+mkdir -p sealed && cd sealed || exit 2
+printf 'static int priv_fn(int x) { return x; }\nint pub(int x) { return priv_fn(x); }\n' >lib.c
+printf 'extern int priv_fn(int);\nstatic int my_init(void) { return priv_fn(1); }\nint init_module(void) __attribute__((alias("my_init")));\n' >mod.c
+gcc -O0 -c lib.c && gcc -O2 -c mod.c || exit 2
+printf 'library l\n\tprivate priv_fn\n' >l.rules
+expect_status 0 "a sealed library (private symbol local): clean" "$SYMFENCE" audit -r l.rules lib.o
+if grep -q 'matches no symbol' "$T/out"; then
+	fail "a sealed library's local private symbol counts as matched: $(cat "$T/out")"
+else
+	ok "a sealed library's local private symbol counts as matched"
+fi
+expect_status 1 "a module calling it: a violation" "$SYMFENCE" audit -r l.rules lib.o mod.o
+expect_output "... named by its function, not by the init_module alias" "$T/out" \
+	"^mod.o: my_init\+0x[0-9a-f]+: error: reference to private symbol 'priv_fn'"
+cd .. || exit 2
