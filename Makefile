@@ -95,9 +95,14 @@ $(TEST_BIN): $(TEST_OBJS) $(LIB)
 # make check, make demo and make check-kernel first see that everything they
 # need is here (scripts/deps.sh: on Debian it installs what is missing, else
 # it names the command), then build.
-check demo check-kernel:
-	$(Q)CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" bash scripts/deps.sh $@
-	$(Q)$(MAKE) --no-print-directory run-$@
+deps-then-run = CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" bash scripts/deps.sh $(1) && \
+		$(MAKE) --no-print-directory run-$(1)
+check:
+	$(Q)$(call deps-then-run,check)
+demo:
+	$(Q)$(call deps-then-run,demo)
+check-kernel:
+	$(Q)$(call deps-then-run,check-kernel)
 
 run-check: $(BIN) $(TEST_BIN)
 	$(Q)BUILD=$(abspath $(BUILD)) SYMFENCE=$(abspath $(BIN)) T="$(T)" SUITE="$(SUITE)" J="$(J)" \
