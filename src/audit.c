@@ -30,58 +30,6 @@
 #include "audit_int.h"
 #include "internal.h"
 
-/* ---- kept diagnostics ---- */
-
-void sf_log_append(void *arg, const struct symfence_diag *d)
-{
-	struct sf_log *log = arg;
-	struct sf_logged *e;
-
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 4;
-
-		e = realloc(log->v, cap * sizeof(*e));
-		if (!e)
-			return;
-		log->v = e;
-		log->cap = cap;
-	}
-	e = &log->v[log->n];
-	e->severity = d->severity;
-	e->file = sf_strdup(d->file);
-	e->where = sf_strdup(d->where);
-	e->message = sf_strdup(d->message);
-	e->line = d->line;
-	e->col = d->col;
-	if (e->message)
-		log->n++;
-}
-
-void sf_log_replay(struct symfence_ctx *ctx, const struct sf_log *log)
-{
-	size_t i;
-
-	for (i = 0; i < log->n; i++) {
-		const struct sf_logged *e = &log->v[i];
-
-		symfence_report(ctx, e->severity, e->file, e->line, e->col, e->where, "%s",
-				e->message);
-	}
-}
-
-void sf_log_free(struct sf_log *log)
-{
-	size_t i;
-
-	for (i = 0; i < log->n; i++) {
-		free(log->v[i].file);
-		free(log->v[i].where);
-		free(log->v[i].message);
-	}
-	free(log->v);
-	memset(log, 0, sizeof(*log));
-}
-
 /* ---- findings ---- */
 
 void sf_finding_release(struct sf_finding *f)
@@ -238,6 +186,7 @@ int symfence_audit_new(struct symfence_ctx *ctx, const struct symfence_policy *p
 		if (!a->root)
 			goto nomem;
 	}
+	a->in.root = a->root;
 	a->root_abs = realpath(a->root ? a->root : ".", NULL);
 	if (!a->root_abs) {
 		symfence_error(ctx, a->root ? a->root : ".",
@@ -302,75 +251,80 @@ void symfence_audit_free(struct symfence_audit *a)
 		free(a->strs[i]);
 	free(a->strs);
 	sf_log_free(&a->global);
-	for (i = 0; i < a->seencap; i++)
-		free(a->seen[i].path);
-	free(a->seen);
+	sf_inputs_free(&a->in);
 	free(a->root);
 	free(a->root_abs);
 	free(a);
 }
 
-/* ---- reading one unit ---- */
+/* ---- the inputs ---- */
 
-struct sf_image {
-	const unsigned char *map;
-	size_t mapsize;
-	unsigned char *buf;
-	const unsigned char *p;
-	size_t size;
-};
-
-static void image_release(struct sf_image *img)
+char *sf_policy_path(const struct symfence_audit *a, const char *path)
 {
-	if (img->map)
-		munmap((void *)img->map, img->mapsize);
-	free(img->buf);
-	memset(img, 0, sizeof(*img));
+	return sf_rule_path(path, a->root, a->root_abs);
 }
 
-static int read_member(struct symfence_ctx *ctx, const struct sf_unit *u, struct sf_image *img)
+static struct sf_unit *new_unit(struct symfence_audit *a)
 {
-	size_t done = 0;
-	int fd, err = 0;
+	struct sf_unit *u;
 
-	if (u->size > SIZE_MAX || !(img->buf = malloc(u->size ? (size_t)u->size : 1))) {
-		symfence_error(ctx, u->display, "out of memory");
-		return -ENOMEM;
-	}
-	fd = open(u->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		err = -errno;
-		symfence_error(ctx, u->display, "cannot open: %s", strerror(errno));
-		return err;
-	}
-	{
-		struct stat st;
+	if (a->nunits == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
 
-		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { /* a thin member may be a FIFO */
-			symfence_error(ctx, u->display, "not a regular file");
-			close(fd);
-			return -EINVAL;
-		}
+		u = realloc(a->units, cap * sizeof(*u));
+		if (!u)
+			return NULL;
+		a->units = u;
+		a->cap = cap;
 	}
-	while (done < u->size) {
-		ssize_t r = pread(fd, img->buf + done, (size_t)u->size - done,
-				  (off_t)(u->offset + done));
+	u = &a->units[a->nunits++];
+	memset(u, 0, sizeof(*u));
+	return u;
+}
 
-		if (r < 0 && errno == EINTR)
+int symfence_audit_add_input(struct symfence_ctx *ctx, struct symfence_audit *a, const char *arg)
+{
+	int err = sf_inputs_add(&a->in, arg);
+	size_t i;
+
+	/* What the expansion found becomes the units, in its order. */
+	for (i = 0; i < a->in.n; i++) {
+		struct sf_input *in = &a->in.v[i];
+		struct sf_unit *u = err ? NULL : new_unit(a);
+
+		if (!u || (in->name && !(u->path = sf_policy_path(a, in->name)))) {
+			err = -ENOMEM;
+			sf_input_release(in);
 			continue;
-		if (r <= 0) {
-			err = r ? -errno : -EIO;
-			symfence_error(ctx, u->display, "cannot read: %s",
-				       r ? strerror(errno) : "the archive is truncated");
-			break;
 		}
-		done += (size_t)r;
+		u->file = in->file;
+		u->member = in->member;
+		u->offset = in->offset;
+		u->size = in->size;
+		u->display = in->display;
+		u->log = in->log;
+		u->unreadable = in->unreadable;
+		free(in->name);
+		memset(in, 0, sizeof(*in));
 	}
-	close(fd);
-	img->p = img->buf;
-	img->size = done;
+	a->in.n = 0;
+	if (err)
+		symfence_error(ctx, arg, "out of memory");
 	return err;
 }
+
+int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_audit *a,
+				const char *output)
+{
+	const char *input = sf_inputs_taken(&a->in, output);
+
+	if (!input)
+		return 0;
+	symfence_error(ctx, NULL, "output '%s' is the same file as the input '%s'", output, input);
+	return -EEXIST;
+}
+
+/* ---- reading one unit ---- */
 
 static bool is_bitcode(const unsigned char *p, size_t size)
 {
@@ -382,40 +336,14 @@ static bool is_bitcode(const unsigned char *p, size_t size)
 static int load_unit(struct symfence_ctx *ctx, const struct symfence_audit *a,
 		     const struct sf_unit *u, struct sf_image *img, struct symfence_object **obj)
 {
-	enum sf_compression c;
 	GElf_Ehdr eh;
 	int err;
 
 	*obj = NULL;
-	if (u->member) {
-		err = read_member(ctx, u, img);
-	} else {
-		err = sf_map_file(ctx, u->file, &img->map, &img->mapsize, NULL);
-		img->p = img->map;
-		img->size = img->mapsize;
-	}
+	err = sf_image_read(ctx, u->file, u->member, u->offset, u->size, u->display,
+			    a->max_decompressed, img);
 	if (err)
 		return err;
-	c = sf_compression_of(img->p, img->size);
-	if (c != SF_COMP_NONE) {
-		unsigned char *out;
-		size_t size;
-
-		err = sf_decompress(ctx, u->display, c, img->p, img->size, a->max_decompressed,
-				    &out, &size);
-		if (err)
-			return err;
-		image_release(img);
-		img->buf = out;
-		img->p = out;
-		img->size = size;
-	}
-	if (sf_is_archive(img->p, img->size)) {
-		symfence_error(
-			ctx, u->display,
-			"an archive inside an archive or a compressed file is not supported; extract it first");
-		return -EINVAL;
-	}
 	if (is_bitcode(img->p, img->size)) {
 		symfence_warning(
 			ctx, u->display,
@@ -994,7 +922,7 @@ out:
 	free(flags);
 	free(flag_of);
 	symfence_object_free(obj);
-	image_release(&img);
+	sf_image_release(&img);
 }
 
 static int worker_init(struct sf_worker *w, struct symfence_audit *a, atomic_size_t *next)
@@ -1147,12 +1075,12 @@ static int collect_definitions(struct symfence_ctx *ctx, struct symfence_audit *
 	int err;
 
 	if (load_unit(ctx, a, u, &img, &obj)) {
-		image_release(&img);
+		sf_image_release(&img);
 		return 1;
 	}
 	err = sf_audit_define_object(a, &a->libdefs[lib], obj, NULL);
 	symfence_object_free(obj);
-	image_release(&img);
+	sf_image_release(&img);
 	return err;
 }
 

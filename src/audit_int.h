@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The audit's own layout, shared by audit.c (scanning), audit_input.c
- * (inputs: directories, lists, archives' members, decompression) and audit_report.c
- * (output formats, baseline files), and by their unit tests.
+ * The audit's own layout, shared by audit.c (inputs and scanning) and
+ * audit_report.c (output formats, baseline files), and by their unit tests.
+ * What it reads, and how, is the input layer's (input.h).
  */
 #ifndef SYMFENCE_AUDIT_INT_H
 #define SYMFENCE_AUDIT_INT_H
@@ -15,25 +15,8 @@
 #include <symfence/audit.h>
 
 #include "archive.h"
+#include "input.h"
 #include "pattern.h"
-
-/* A diagnostic kept for later: workers never report directly. */
-struct sf_logged {
-	enum symfence_severity severity;
-	char *file, *where, *message;
-	unsigned int line, col;
-};
-
-struct sf_log {
-	struct sf_logged *v;
-	size_t n, cap;
-};
-
-/* The symfence_diag_fn that appends to the struct sf_log in arg. */
-void sf_log_append(void *arg, const struct symfence_diag *d);
-/* Reports every kept diagnostic through ctx, in order. */
-void sf_log_replay(struct symfence_ctx *ctx, const struct sf_log *log);
-void sf_log_free(struct sf_log *log);
 
 /* A finding as the scanner builds it: the public part and how to sort and locate it. */
 struct sf_finding {
@@ -99,12 +82,6 @@ struct sf_hits {
 	bool **priv, **pub;
 };
 
-struct sf_devino {
-	dev_t dev;
-	ino_t ino;
-	char *path; /* the name it was taken by, for messages (NULL when out of memory) */
-};
-
 struct symfence_audit {
 	const struct symfence_policy *policy;
 	size_t nlibs;
@@ -115,8 +92,7 @@ struct symfence_audit {
 
 	struct sf_unit *units;
 	size_t nunits, cap;
-	struct sf_devino *seen; /* files already taken, hashed by inode */
-	size_t nseen, seencap;
+	struct sf_inputs in; /* the files taken (the entries themselves become units) */
 
 	/* Names defined by the objects of each library that has public patterns. */
 	struct sf_htab *libdefs; /* [nlibs] */
@@ -148,30 +124,7 @@ struct symfence_object;
 int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
 			   struct symfence_object *obj, size_t *count);
 
-/* audit_input.c */
-enum sf_compression {
-	SF_COMP_NONE,
-	SF_COMP_XZ,
-	SF_COMP_ZSTD,
-	SF_COMP_GZIP,
-};
-
-enum sf_compression sf_compression_of(const unsigned char *p, size_t size);
-const char *sf_compression_name(enum sf_compression c);
-/*
- * Decompresses in memory into a malloc'd *out. More than max bytes of output
- * is refused as a decompression bomb. Errors are reported naming name.
- */
-int sf_decompress(struct symfence_ctx *ctx, const char *name, enum sf_compression c,
-		  const unsigned char *in, size_t size, size_t max, unsigned char **out,
-		  size_t *outsize);
-
-/*
- * The module name of a .ko[.xz|.zst|.gz] path as the kernel spells it ('-'
- * becomes '_'), into buf; false when path is not a module.
- */
-bool sf_module_name(const char *path, char *buf, size_t size);
-/* path without a compression suffix (".ko.xz" -> ".ko"), lexically normalised, malloc'd. */
+/* path as the rules match it (sf_rule_path() below the audit's root), malloc'd. */
 char *sf_policy_path(const struct symfence_audit *a, const char *path);
 
 #endif

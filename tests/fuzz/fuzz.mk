@@ -30,7 +30,7 @@ FUZZ_CFLAGS	:= -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wno-unused-param
 		   -Iinclude -Isrc -D_GNU_SOURCE $(FUZZ_DEP_CFLAGS) -MMD -MP
 # The audit harness drives the whole audit once src/audit.c exists; until then
 # it fuzzes the input layer (archives, decompression) of src/archive.c and
-# src/audit_input.c.
+# src/input.c.
 # FUZZ_AUDIT_FULL= (empty) forces the input layer alone.
 FUZZ_AUDIT_FULL	?= $(if $(wildcard src/audit.c),1)
 FUZZ_LDFLAGS	:= -fsanitize=fuzzer,$(FUZZ_SAN)

@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness: the audit's inputs.
  *
- * Always: the input layer (src/archive.c, src/audit_input.c) on the bytes in memory. An ar
+ * Always: the input layer (src/archive.c, src/input.c) on the bytes in memory. An ar
  * archive (regular or thin) is walked and each inline member is opened as an
  * object; an xz/zstd/gzip stream is decompressed (with a small bomb limit)
  * and the result is treated the same way (one level deep); anything else is
@@ -29,20 +29,6 @@
 
 #define NAME "fuzz.ko"
 #define MAX_OUT ((size_t)8 << 20)
-
-#ifndef FUZZ_AUDIT_FULL
-/* audit.c is not there yet: the two log helpers audit_input.o refers to. */
-__attribute__((weak)) void sf_log_append(void *arg, const struct symfence_diag *d)
-{
-	(void)arg;
-	(void)d;
-}
-
-__attribute__((weak)) void sf_log_free(struct sf_log *log)
-{
-	(void)log;
-}
-#endif
 
 static void take(const unsigned char *p, size_t size, int depth);
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The audit's inputs: each command-line argument is expanded at once, in the
- * main thread, into a flat list of objects (units) in a deterministic order.
- * Directories are walked in name order; "@FILE" lists and modules.order are
- * read; archives are walked (archive.c) and thin archives' members read from
- * their paths relative to the archive.
- * Every file is taken once, however many ways it is reached (by inode).
- * Decompression of .ko.xz/.ko.zst/.ko.gz is done in memory by the workers.
+ * The inputs of every command that reads objects (src/input.h): each argument
+ * is expanded at once, in the caller's thread, into a flat list of objects in a
+ * deterministic order. Directories are walked in name order; "@FILE" lists and
+ * modules.order are read; archives are walked (archive.c) and thin archives'
+ * members read from their paths relative to the archive. Every file is taken
+ * once, however many ways it is reached (by inode). Reading an object's bytes
+ * (sf_image_read) decompresses .ko.xz/.ko.zst/.ko.gz in memory.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,11 +25,63 @@
 #include <symfence/selection.h>
 
 #include "archive.h"
-#include "audit_int.h"
+#include "input.h"
 #include "internal.h"
 
 #define MAX_NESTING 16 /* @FILE in @FILE, thin archive in thin archive */
 #define XZ_MEMLIMIT ((uint64_t)256 << 20)
+
+/* ---- kept diagnostics ---- */
+
+void sf_log_append(void *arg, const struct symfence_diag *d)
+{
+	struct sf_log *log = arg;
+	struct sf_logged *e;
+
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? 2 * log->cap : 4;
+
+		e = realloc(log->v, cap * sizeof(*e));
+		if (!e)
+			return;
+		log->v = e;
+		log->cap = cap;
+	}
+	e = &log->v[log->n];
+	e->severity = d->severity;
+	e->file = sf_strdup(d->file);
+	e->where = sf_strdup(d->where);
+	e->message = sf_strdup(d->message);
+	e->line = d->line;
+	e->col = d->col;
+	if (e->message)
+		log->n++;
+}
+
+void sf_log_replay(struct symfence_ctx *ctx, const struct sf_log *log)
+{
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		const struct sf_logged *e = &log->v[i];
+
+		symfence_report(ctx, e->severity, e->file, e->line, e->col, e->where, "%s",
+				e->message);
+	}
+}
+
+void sf_log_free(struct sf_log *log)
+{
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		free(log->v[i].file);
+		free(log->v[i].where);
+		free(log->v[i].message);
+	}
+	free(log->v);
+	memset(log, 0, sizeof(*log));
+}
 
 /* ---- decompression ---- */
 
@@ -308,8 +360,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 static const char *const compressed_suffixes[] = { ".xz", ".zst", ".gz" };
 
-/* Length of path without a compression suffix after ".ko". */
-static size_t strip_compression(const char *path)
+size_t sf_strip_compression(const char *path)
 {
 	size_t n = strlen(path), i, m;
 
@@ -328,7 +379,7 @@ bool sf_module_name(const char *path, char *buf, size_t size)
 	size_t n, i;
 
 	base = base ? base + 1 : path;
-	n = strip_compression(base);
+	n = sf_strip_compression(base);
 	if (n <= 3 || strncmp(base + n - 3, ".ko", 3) || n - 3 >= size)
 		return false;
 	for (i = 0; i < n - 3; i++)
@@ -369,17 +420,17 @@ static void normalise(char *path)
 		strcpy(path, ".");
 }
 
-char *sf_policy_path(const struct symfence_audit *a, const char *path)
+char *sf_rule_path(const char *path, const char *root, const char *root_abs)
 {
-	char *copy = strndup(path, strip_compression(path));
+	char *copy = strndup(path, sf_strip_compression(path));
 	const char *rel;
 	char *res;
 
 	if (!copy)
 		return NULL;
 	normalise(copy);
-	rel = copy[0] == '/' ? symfence_relative_path(copy, a->root_abs)
-			     : symfence_relative_path(copy, a->root);
+	rel = copy[0] == '/' ? symfence_relative_path(copy, root_abs)
+			     : symfence_relative_path(copy, root);
 	res = strdup(rel);
 	free(copy);
 	return res;
@@ -417,138 +468,155 @@ static const char *dir_of(const char *path)
 	return strrchr(path, '/') ? path : ".";
 }
 
-/* ---- the unit list ---- */
+/* ---- the list ---- */
 
-static struct sf_unit *new_unit(struct symfence_audit *a)
+static struct sf_input *new_input(struct sf_inputs *s)
 {
-	struct sf_unit *u;
+	struct sf_input *in;
 
-	if (a->nunits == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 64;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
 
-		u = realloc(a->units, cap * sizeof(*u));
-		if (!u)
+		in = realloc(s->v, cap * sizeof(*in));
+		if (!in)
 			return NULL;
-		a->units = u;
-		a->cap = cap;
+		s->v = in;
+		s->cap = cap;
 	}
-	u = &a->units[a->nunits++];
-	memset(u, 0, sizeof(*u));
-	return u;
+	in = &s->v[s->n++];
+	memset(in, 0, sizeof(*in));
+	return in;
 }
 
-/* An input that could not be read: a unit with nothing to read and its error. */
+/* An input that could not be read: an entry with nothing to read and its error. */
 static int __attribute__((format(printf, 4, 5)))
-input_error(struct symfence_audit *a, const char *file, unsigned int line, const char *fmt, ...)
+input_error(struct sf_inputs *s, const char *file, unsigned int line, const char *fmt, ...)
 {
-	struct sf_unit *u = new_unit(a);
-	struct symfence_ctx uctx;
+	struct sf_input *in = new_input(s);
+	struct symfence_ctx ictx;
 	va_list ap;
 
-	if (!u)
+	if (!in)
 		return -ENOMEM;
-	u->unreadable = true;
-	symfence_ctx_init(&uctx, sf_log_append, &u->log);
+	in->unreadable = true;
+	symfence_ctx_init(&ictx, sf_log_append, &in->log);
 	va_start(ap, fmt);
-	symfence_vreport(&uctx, SYMFENCE_ERROR, file, line, 0, NULL, fmt, ap);
+	symfence_vreport(&ictx, SYMFENCE_ERROR, file, line, 0, NULL, fmt, ap);
 	va_end(ap);
 	return 0;
 }
 
-/* Diagnostics kept in log (a corrupt archive) become an unreadable unit of their own. */
-static int log_unit(struct symfence_audit *a, struct sf_log *log)
+/* Diagnostics kept in log (a corrupt archive) become an unreadable entry of their own. */
+static int log_input(struct sf_inputs *s, struct sf_log *log)
 {
-	struct sf_unit *u = new_unit(a);
+	struct sf_input *in = new_input(s);
 
-	if (!u) {
+	if (!in) {
 		sf_log_free(log);
 		return -ENOMEM;
 	}
-	u->log = *log;
-	u->unreadable = true;
+	in->log = *log;
+	in->unreadable = true;
 	memset(log, 0, sizeof(*log));
 	return 0;
 }
 
-static size_t devino_slot(const struct symfence_audit *a, dev_t dev, ino_t ino)
+static size_t devino_slot(const struct sf_inputs *s, dev_t dev, ino_t ino)
 {
-	return (size_t)(ino * 0x9e3779b97f4a7c15ULL ^ dev) & (a->seencap - 1);
+	return (size_t)(ino * 0x9e3779b97f4a7c15ULL ^ dev) & (s->seencap - 1);
 }
 
 /* True when the file was taken already; otherwise remembers it (by the name path). */
-static bool seen(struct symfence_audit *a, const struct stat *st, const char *path)
+static bool seen(struct sf_inputs *s, const struct stat *st, const char *path)
 {
 	size_t mask, i;
 
-	if (a->nseen * 2 >= a->seencap) {
-		size_t cap = a->seencap ? 2 * a->seencap : 256, j;
+	if (s->nseen * 2 >= s->seencap) {
+		size_t cap = s->seencap ? 2 * s->seencap : 256, j;
 		struct sf_devino *v = calloc(cap, sizeof(*v));
 
 		if (!v)
-			return false; /* audit it twice rather than fail */
-		for (j = 0; j < a->seencap; j++) {
-			if (!a->seen[j].ino)
+			return false; /* read it twice rather than fail */
+		for (j = 0; j < s->seencap; j++) {
+			if (!s->seen[j].ino)
 				continue;
-			i = (size_t)(a->seen[j].ino * 0x9e3779b97f4a7c15ULL ^ a->seen[j].dev) &
+			i = (size_t)(s->seen[j].ino * 0x9e3779b97f4a7c15ULL ^ s->seen[j].dev) &
 			    (cap - 1);
 			while (v[i].ino)
 				i = (i + 1) & (cap - 1);
-			v[i] = a->seen[j];
+			v[i] = s->seen[j];
 		}
-		free(a->seen);
-		a->seen = v;
-		a->seencap = cap;
+		free(s->seen);
+		s->seen = v;
+		s->seencap = cap;
 	}
-	mask = a->seencap - 1;
-	i = (size_t)(st->st_ino * 0x9e3779b97f4a7c15ULL ^ st->st_dev) & mask;
-	for (; a->seen[i].ino; i = (i + 1) & mask)
-		if (a->seen[i].ino == st->st_ino && a->seen[i].dev == st->st_dev)
+	mask = s->seencap - 1;
+	i = devino_slot(s, st->st_dev, st->st_ino);
+	for (; s->seen[i].ino; i = (i + 1) & mask)
+		if (s->seen[i].ino == st->st_ino && s->seen[i].dev == st->st_dev)
 			return true;
-	a->seen[i].dev = st->st_dev;
-	a->seen[i].ino = st->st_ino ? st->st_ino : 1;
-	a->seen[i].path = strdup(path);
-	a->nseen++;
+	s->seen[i].dev = st->st_dev;
+	s->seen[i].ino = st->st_ino ? st->st_ino : 1;
+	s->seen[i].path = strdup(path);
+	s->nseen++;
 	return false;
 }
 
-int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_audit *a,
-				const char *output)
+const char *sf_inputs_taken(const struct sf_inputs *s, const char *path)
 {
 	struct stat st;
 	size_t i;
 
-	if (!a->seencap || stat(output, &st))
-		return 0; /* a file that does not exist is none of the inputs */
-	for (i = devino_slot(a, st.st_dev, st.st_ino); a->seen[i].ino;
-	     i = (i + 1) & (a->seencap - 1)) {
-		if (a->seen[i].ino == st.st_ino && a->seen[i].dev == st.st_dev) {
-			symfence_error(ctx, NULL, "output '%s' is the same file as the input '%s'",
-				       output, a->seen[i].path ? a->seen[i].path : output);
-			return -EEXIST;
-		}
-	}
-	return 0;
+	if (!s->seencap || stat(path, &st))
+		return NULL; /* a file that does not exist is none of the inputs */
+	for (i = devino_slot(s, st.st_dev, st.st_ino); s->seen[i].ino;
+	     i = (i + 1) & (s->seencap - 1))
+		if (s->seen[i].ino == st.st_ino && s->seen[i].dev == st.st_dev)
+			return s->seen[i].path ? s->seen[i].path : path;
+	return NULL;
 }
 
-/* A whole file to scan; display and file are taken over. */
-static int add_object(struct symfence_audit *a, char *file, char *display)
+void sf_input_release(struct sf_input *in)
 {
-	struct sf_unit *u = new_unit(a);
+	sf_log_free(&in->log);
+	free(in->file);
+	free(in->display);
+	free(in->name);
+	memset(in, 0, sizeof(*in));
+}
 
-	if (!u || !(u->path = sf_policy_path(a, file))) {
+void sf_inputs_free(struct sf_inputs *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		sf_input_release(&s->v[i]);
+	free(s->v);
+	for (i = 0; i < s->seencap; i++)
+		free(s->seen[i].path);
+	free(s->seen);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A whole file to read; file and display are taken over. */
+static int add_object(struct sf_inputs *s, char *file, char *display)
+{
+	struct sf_input *in = new_input(s);
+
+	if (!in || !(in->name = strdup(file))) {
 		free(file);
 		free(display);
 		return -ENOMEM;
 	}
-	u->file = file;
-	u->display = display;
+	in->file = file;
+	in->display = display;
 	return 0;
 }
 
-static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, int depth);
+static int add_file(struct sf_inputs *s, const char *path, bool by_suffix, int depth);
 
 struct ar_walk {
-	struct symfence_audit *a;
+	struct sf_inputs *s;
 	const char *path; /* the archive */
 	int depth;
 };
@@ -556,10 +624,10 @@ struct ar_walk {
 static int ar_member(void *arg, const struct sf_ar_member *m)
 {
 	struct ar_walk *w = arg;
-	struct symfence_audit *a = w->a;
+	struct sf_inputs *s = w->s;
 	const char *name = m->name;
 	char *file = NULL, *display = NULL;
-	struct sf_unit *u;
+	struct sf_input *in;
 	struct stat st;
 	int err = -ENOMEM;
 
@@ -572,64 +640,66 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 		if (m->nested || ends_with(name, ".a")) {
 			/* An archive in a thin archive: its members, once however often named. */
 			if (w->depth >= MAX_NESTING) {
-				err = input_error(a, display, 0,
+				err = input_error(s, display, 0,
 						  "archives nested more than %d deep", MAX_NESTING);
 				goto out;
 			}
-			err = add_file(a, file, false, w->depth + 1);
+			err = add_file(s, file, false, w->depth + 1);
 			goto out;
 		}
 		if (stat(file, &st)) {
-			err = input_error(a, display, 0, "cannot open '%s': %s", file,
+			err = input_error(s, display, 0, "cannot open '%s': %s", file,
 					  strerror(errno));
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode)) { /* a FIFO must not be opened: it would block */
-			err = input_error(a, display, 0, "not a regular file");
+			err = input_error(s, display, 0, "not a regular file");
 			goto out;
 		}
 		err = 0;
-		if (!seen(a, &st, file)) {
-			err = add_object(a, file, display);
+		if (!seen(s, &st, file)) {
+			err = add_object(s, file, display);
 			file = display = NULL;
 		}
 		goto out;
 	}
-	u = new_unit(a);
-	if (!u || !(u->path = sf_policy_path(a, file)))
+	in = new_input(s);
+	if (!in)
 		goto out;
-	u->file = strdup(w->path);
-	u->member = true;
-	u->offset = m->offset;
-	u->size = m->size;
-	u->display = display;
+	in->name = file; /* where the member's own file would be */
+	file = NULL;
+	in->file = strdup(w->path);
+	in->member = true;
+	in->offset = m->offset;
+	in->size = m->size;
+	in->display = display;
 	display = NULL;
-	err = u->file ? 0 : -ENOMEM;
+	err = in->file ? 0 : -ENOMEM;
 out:
 	free(file);
 	free(display);
 	return err;
 }
 
-static int add_archive(struct symfence_audit *a, const char *path, int depth)
+static int add_archive(struct sf_inputs *s, const char *path, int depth)
 {
 	struct sf_log log = { 0 };
-	struct symfence_ctx uctx;
+	struct symfence_ctx ictx;
 	const unsigned char *p;
-	struct ar_walk w = { a, path, depth };
+	struct ar_walk w = { s, path, depth };
 	size_t size;
 	int err;
 
-	symfence_ctx_init(&uctx, sf_log_append, &log);
-	if (sf_map_file(&uctx, path, &p, &size, NULL))
-		return log_unit(a, &log);
-	err = sf_ar_walk(&uctx, path, p, size, ar_member, &w);
+	symfence_ctx_init(&ictx, sf_log_append, &log);
+	if (sf_map_file(&ictx, path, &p, &size, NULL))
+		return log_input(s, &log);
+	err = sf_ar_walk(&ictx, path, p, size, ar_member, &w);
 	munmap((void *)p, size);
 	if (err == -ENOMEM) {
 		sf_log_free(&log);
 		return err;
 	}
-	return log.n ? log_unit(a, &log) : 0;
+	return log.n ? log_input(s, &log) : 0;
 }
 
 static bool archive_magic(const char *path)
@@ -646,19 +716,19 @@ static bool archive_magic(const char *path)
 }
 
 /* A file: an archive (by its suffix, or by its magic) or an object, unless taken already. */
-static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, int depth)
+static int add_file(struct sf_inputs *s, const char *path, bool by_suffix, int depth)
 {
 	struct stat st;
 	char *file, *display;
 
 	if (stat(path, &st))
-		return input_error(a, path, 0, "cannot open: %s", strerror(errno));
+		return input_error(s, path, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISREG(st.st_mode)) /* a FIFO or a device: never opened, never waited on */
-		return input_error(a, path, 0, "not a regular file");
-	if (seen(a, &st, path))
+		return input_error(s, path, 0, "not a regular file");
+	if (seen(s, &st, path))
 		return 0;
 	if (by_suffix ? ends_with(path, ".a") : archive_magic(path))
-		return add_archive(a, path, depth);
+		return add_archive(s, path, depth);
 	file = strdup(path);
 	display = strdup(path);
 	if (!file || !display) {
@@ -666,10 +736,10 @@ static int add_file(struct symfence_audit *a, const char *path, bool by_suffix, 
 		free(display);
 		return -ENOMEM;
 	}
-	return add_object(a, file, display);
+	return add_object(s, file, display);
 }
 
-static bool auditable_name(const char *name)
+static bool object_name(const char *name)
 {
 	static const char *const suffixes[] = { ".o", ".ko", ".ko.xz", ".ko.zst", ".ko.gz", ".a" };
 	size_t i;
@@ -690,7 +760,7 @@ static int cmp_names(const void *x, const void *y)
  * symlinked directories are skipped. *found counts the files taken, *failed
  * the entries that could not be read (each reported).
  */
-static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *found, size_t *failed)
+static int walk(struct sf_inputs *s, const char *dir, int depth, size_t *found, size_t *failed)
 {
 	char **names = NULL, **v;
 	size_t n = 0, cap = 0, i;
@@ -701,7 +771,7 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 	d = opendir(dir);
 	if (!d) {
 		(*failed)++;
-		return input_error(a, dir, 0, "cannot open directory: %s", strerror(errno));
+		return input_error(s, dir, 0, "cannot open directory: %s", strerror(errno));
 	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
@@ -735,15 +805,15 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 		}
 		if (lstat(path, &st)) {
 			(*failed)++;
-			err = input_error(a, path, 0, "cannot stat: %s", strerror(errno));
+			err = input_error(s, path, 0, "cannot stat: %s", strerror(errno));
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth < 256)
-				err = walk(a, path, depth + 1, found, failed);
-		} else if (auditable_name(names[i]) &&
+				err = walk(s, path, depth + 1, found, failed);
+		} else if (object_name(names[i]) &&
 			   (S_ISREG(st.st_mode) ||
 			    (S_ISLNK(st.st_mode) && !stat(path, &st) && S_ISREG(st.st_mode)))) {
 			(*found)++;
-			err = add_file(a, path, true, 0);
+			err = add_file(s, path, true, 0);
 		}
 		free(path);
 	}
@@ -753,10 +823,10 @@ static int walk(struct symfence_audit *a, const char *dir, int depth, size_t *fo
 	return err;
 }
 
-static int add_arg(struct symfence_audit *a, const char *arg, int depth);
+static int add_arg(struct sf_inputs *s, const char *arg, int depth);
 
 /* @FILE: arguments separated by white space (as kbuild writes them for ar and ld). */
-static int add_list(struct symfence_audit *a, const char *list, int depth)
+static int add_list(struct sf_inputs *s, const char *list, int depth)
 {
 	char *line = NULL, *tok, *save;
 	size_t cap = 0;
@@ -764,21 +834,21 @@ static int add_list(struct symfence_audit *a, const char *list, int depth)
 	int err = 0;
 
 	if (depth >= MAX_NESTING)
-		return input_error(a, list, 0, "@FILE lists nested more than %d deep", MAX_NESTING);
+		return input_error(s, list, 0, "@FILE lists nested more than %d deep", MAX_NESTING);
 	f = fopen(list, "re");
 	if (!f)
-		return input_error(a, list, 0, "cannot open: %s", strerror(errno));
+		return input_error(s, list, 0, "cannot open: %s", strerror(errno));
 	while (!err && getline(&line, &cap, f) >= 0)
 		for (tok = strtok_r(line, " \t\r\n", &save); tok && !err;
 		     tok = strtok_r(NULL, " \t\r\n", &save))
-			err = add_arg(a, tok, depth + 1);
+			err = add_arg(s, tok, depth + 1);
 	free(line);
 	fclose(f);
 	return err;
 }
 
 /* Tries dir/base, dir/base.xz, .zst, .gz; 1 when one was added. */
-static int try_module(struct symfence_audit *a, const char *dir, const char *base)
+static int try_module(struct sf_inputs *s, const char *dir, const char *base)
 {
 	static const char *const sfx[] = { "", ".xz", ".zst", ".gz" };
 	struct stat st;
@@ -794,7 +864,7 @@ static int try_module(struct symfence_audit *a, const char *dir, const char *bas
 		}
 		free(joined);
 		if (!stat(path, &st) && S_ISREG(st.st_mode)) {
-			err = add_file(a, path, false, 0);
+			err = add_file(s, path, false, 0);
 			free(path);
 			return err ? err : 1;
 		}
@@ -808,7 +878,7 @@ static int try_module(struct symfence_audit *a, const char *dir, const char *bas
  * installed tree) or to the root (kbuild's subdirectory lists). A ".o" entry
  * (kernels since 6.2) names the .ko beside it; the .o itself is the fallback.
  */
-static int add_modules_order(struct symfence_audit *a, const char *order)
+static int add_modules_order(struct sf_inputs *s, const char *order)
 {
 	char *line = NULL, *dir = NULL;
 	const char *dirs[2];
@@ -819,14 +889,14 @@ static int add_modules_order(struct symfence_audit *a, const char *order)
 
 	f = fopen(order, "re");
 	if (!f)
-		return input_error(a, order, 0, "cannot open: %s", strerror(errno));
+		return input_error(s, order, 0, "cannot open: %s", strerror(errno));
 	dir = strndup(dir_of(order), dir_len(order));
 	if (!dir) {
 		fclose(f);
 		return -ENOMEM;
 	}
 	dirs[0] = dir;
-	dirs[1] = a->root ? a->root : ".";
+	dirs[1] = s->root ? s->root : ".";
 	while (!err && getline(&line, &cap, f) >= 0) {
 		char *e = line, *base = NULL;
 
@@ -852,16 +922,16 @@ static int add_modules_order(struct symfence_audit *a, const char *order)
 
 			if (d && !strcmp(dirs[0], dirs[1]))
 				break;
-			found = try_module(a, dirs[d], first);
+			found = try_module(s, dirs[d], first);
 			if (!found && second)
-				found = try_module(a, dirs[d], second);
+				found = try_module(s, dirs[d], second);
 		}
 		free(base);
 		if (found < 0)
 			err = found;
 		else if (!found)
 			err = input_error(
-				a, order, lineno,
+				s, order, lineno,
 				"module '%s' not found (looked for .ko, .ko.xz, .ko.zst, .ko.gz and .o next to it)",
 				e);
 	}
@@ -871,7 +941,7 @@ static int add_modules_order(struct symfence_audit *a, const char *order)
 	return err;
 }
 
-static int add_arg(struct symfence_audit *a, const char *arg, int depth)
+static int add_arg(struct sf_inputs *s, const char *arg, int depth)
 {
 	const char *base = strrchr(arg, '/');
 	struct stat st;
@@ -879,33 +949,120 @@ static int add_arg(struct symfence_audit *a, const char *arg, int depth)
 	int err;
 
 	if (arg[0] == '@')
-		return add_list(a, arg + 1, depth);
+		return add_list(s, arg + 1, depth);
 	if (!strcmp(base ? base + 1 : arg, "modules.order"))
-		return add_modules_order(a, arg);
+		return add_modules_order(s, arg);
 	if (stat(arg, &st))
-		return input_error(a, arg, 0, "cannot open: %s", strerror(errno));
+		return input_error(s, arg, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return add_file(a, arg, false, 0);
-	err = walk(a, arg, 0, &found, &failed);
+		return add_file(s, arg, false, 0);
+	err = walk(s, arg, 0, &found, &failed);
 	/* Not when a part could not be read: that error is the one line to say. */
 	if (!err && !found && !failed) {
-		struct sf_unit *u = new_unit(a);
-		struct symfence_ctx uctx;
+		struct sf_input *in = new_input(s);
+		struct symfence_ctx ictx;
 
-		if (!u)
+		if (!in)
 			return -ENOMEM;
-		symfence_ctx_init(&uctx, sf_log_append, &u->log);
-		symfence_warning(&uctx, arg, "no objects, modules or archives in this directory");
+		symfence_ctx_init(&ictx, sf_log_append, &in->log);
+		symfence_warning(&ictx, arg, "no objects, modules or archives in this directory");
 	}
 	return err;
 }
 
-int symfence_audit_add_input(struct symfence_ctx *ctx, struct symfence_audit *audit,
-			     const char *arg)
+int sf_inputs_add(struct sf_inputs *s, const char *arg)
 {
-	int err = add_arg(audit, arg, 0);
+	return add_arg(s, arg, 0);
+}
 
-	if (err)
-		symfence_error(ctx, arg, "out of memory");
+/* ---- reading one ---- */
+
+void sf_image_release(struct sf_image *img)
+{
+	if (img->map)
+		munmap((void *)img->map, img->mapsize);
+	free(img->buf);
+	memset(img, 0, sizeof(*img));
+}
+
+static int read_member(struct symfence_ctx *ctx, const char *file, uint64_t offset, uint64_t size,
+		       const char *display, struct sf_image *img)
+{
+	struct stat st;
+	size_t done = 0;
+	int fd, err = 0;
+
+	if (size > SIZE_MAX || !(img->buf = malloc(size ? (size_t)size : 1))) {
+		symfence_error(ctx, display, "out of memory");
+		return -ENOMEM;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		err = -errno;
+		symfence_error(ctx, display, "cannot open: %s", strerror(errno));
+		return err;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) { /* a thin member may be a FIFO */
+		symfence_error(ctx, display, "not a regular file");
+		close(fd);
+		return -EINVAL;
+	}
+	while (done < size) {
+		ssize_t r = pread(fd, img->buf + done, (size_t)size - done, (off_t)(offset + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err = r ? -errno : -EIO;
+			symfence_error(ctx, display, "cannot read: %s",
+				       r ? strerror(errno) : "the archive is truncated");
+			break;
+		}
+		done += (size_t)r;
+	}
+	close(fd);
+	img->p = img->buf;
+	img->size = done;
 	return err;
+}
+
+int sf_image_read(struct symfence_ctx *ctx, const char *file, bool member, uint64_t offset,
+		  uint64_t size, const char *display, size_t max, struct sf_image *img)
+{
+	unsigned char *out;
+	size_t outsize;
+	int err;
+
+	memset(img, 0, sizeof(*img));
+	if (member) {
+		err = read_member(ctx, file, offset, size, display, img);
+	} else {
+		err = sf_map_file(ctx, file, &img->map, &img->mapsize, &img->mode);
+		img->p = img->map;
+		img->size = img->mapsize;
+	}
+	if (err)
+		return err;
+	img->compression = sf_compression_of(img->p, img->size);
+	if (img->compression != SF_COMP_NONE) {
+		err = sf_decompress(ctx, display, img->compression, img->p, img->size, max, &out,
+				    &outsize);
+		if (err)
+			return err;
+		if (img->map)
+			munmap((void *)img->map, img->mapsize);
+		free(img->buf);
+		img->map = NULL;
+		img->mapsize = 0;
+		img->buf = out;
+		img->p = out;
+		img->size = outsize;
+	}
+	if (sf_is_archive(img->p, img->size)) {
+		symfence_error(
+			ctx, display,
+			"an archive inside an archive or a compressed file is not supported; extract it first");
+		return -EINVAL;
+	}
+	return 0;
 }
