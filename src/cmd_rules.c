@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* symfence rules: check rules files, or show what their patterns match. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <symfence/input.h>
 #include <symfence/rules.h>
 
 #include "cli.h"
 
 static const char rules_usage[] =
 	"Usage: symfence rules check [--strict] RULES...\n"
-	"       symfence rules show [-l LIBRARY] RULES [OBJECT...]\n"
-	"       symfence rules show [-l LIBRARY] -r RULES [-r RULES]... [OBJECT...]\n\n"
+	"       symfence rules show [-l LIBRARY] RULES [PATH...]\n"
+	"       symfence rules show [-l LIBRARY] -r RULES [-r RULES]... [PATH...]\n\n"
 	"Validates rules files (see symfence-rules(5)), or prints each library with its\n"
 	"directives and patterns and, given objects, what each pattern matches in them.\n"
 	"Run 'symfence rules check --help' or 'symfence rules show --help' for details.\n\n"
@@ -27,14 +29,17 @@ static const char check_usage[] =
 	"Exit status: 0 valid, 2 errors (or warnings with --strict), or a usage error.\n";
 
 static const char show_usage[] =
-	"Usage: symfence rules show [-l LIBRARY] RULES [OBJECT...]\n"
-	"       symfence rules show [-l LIBRARY] -r RULES [-r RULES]... [OBJECT...]\n\n"
+	"Usage: symfence rules show [-l LIBRARY] RULES [PATH...]\n"
+	"       symfence rules show [-l LIBRARY] -r RULES [-r RULES]... [PATH...]\n\n"
 	"Prints each library, its directives and patterns with where they were written.\n"
-	"Given ELF objects, it also lists under each pattern what it matches in them: the\n"
-	"given objects for objects and allow patterns, the global symbols the objects\n"
+	"Given paths, it also lists under each pattern what it matches in the objects they\n"
+	"name: the objects for objects and allow patterns, the global symbols the objects\n"
 	"define for public and private patterns, and, for a library with public patterns,\n"
 	"the symbols that are private because no public pattern matches them. A public or\n"
-	"private pattern that matches no symbol is stale: it gets a warning.\n\n"
+	"private pattern that matches no symbol is stale: it gets a warning.\n"
+	"PATHs are read as 'symfence audit' reads them: objects (.o), modules (.ko, .ko.xz,\n"
+	".ko.zst, .ko.gz), archives (each member, shown as ARCHIVE(MEMBER)), directories\n"
+	"(recursively), @FILE lists and modules.order files.\n\n"
 	"  -r, --rules FILE     a rules file (repeatable; without -r, the first argument)\n"
 	"  -l, --library NAME   only this library\n"
 	"  -h, --help           show this help\n\n"
@@ -96,7 +101,7 @@ struct defsym {
 };
 
 struct shown {
-	char **objects;
+	struct symfence_inputs *inputs; /* the objects, archive members and modules given */
 	size_t nobjects;
 	struct defsym *syms; /* sorted by name, then object */
 	size_t nsyms;
@@ -122,18 +127,31 @@ static bool defined_global(const GElf_Sym *sym, Elf32_Word shndx)
 	       (bind == STB_GLOBAL || bind == STB_WEAK || bind == STB_GNU_UNIQUE);
 }
 
-static int read_objects(struct symfence_ctx *ctx, struct shown *s)
+/* Each argument as the audit reads it; every input that cannot be read is reported. */
+static int read_objects(struct symfence_ctx *ctx, struct shown *s, char **args, size_t nargs)
 {
 	struct symfence_object *obj = NULL;
 	size_t o, i, cap = 0;
 	const char *name;
 	Elf32_Word shndx;
 	GElf_Sym sym;
+	int err, bad = 0;
 	void *p;
 
-	for (o = 0; o < s->nobjects; o++) {
-		if (symfence_object_open(ctx, s->objects[o], &obj))
+	if (symfence_inputs_new(ctx, &s->inputs))
+		return -1;
+	for (i = 0; i < nargs; i++) {
+		err = symfence_inputs_add(ctx, s->inputs, args[i]);
+		if (err == -ENOMEM)
 			return -1;
+		bad |= err != 0;
+	}
+	s->nobjects = symfence_inputs_count(s->inputs);
+	for (o = 0; o < s->nobjects; o++) {
+		if (symfence_inputs_open(ctx, s->inputs, o, &obj)) {
+			bad = 1;
+			continue;
+		}
 		for (i = 1; i < symfence_object_nsyms(obj); i++) {
 			if (symfence_object_sym(obj, i, &sym, &shndx, &name) || !*name ||
 			    !defined_global(&sym, shndx))
@@ -153,9 +171,10 @@ static int read_objects(struct symfence_ctx *ctx, struct shown *s)
 		symfence_object_free(obj);
 		obj = NULL;
 	}
-	if (s->nsyms)
-		if (s->nsyms > 1)
-			qsort(s->syms, s->nsyms, sizeof(*s->syms), cmp_defsym);
+	if (bad)
+		return -1;
+	if (s->nsyms > 1)
+		qsort(s->syms, s->nsyms, sizeof(*s->syms), cmp_defsym);
 	s->member = calloc(s->nobjects + 1, sizeof(*s->member));
 	s->names = calloc(s->nsyms + 1, sizeof(*s->names));
 	if (!s->member || !s->names)
@@ -178,8 +197,9 @@ static size_t select_members(const struct symfence_library *lib, struct shown *s
 	size_t o, i, n = 0;
 
 	for (o = 0; o < s->nobjects; o++) {
-		s->member[o] = all || symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS,
-								    s->objects[o]) >= 0;
+		s->member[o] = all || symfence_library_match_object(
+					      lib, SYMFENCE_PAT_OBJECTS,
+					      symfence_inputs_path(s->inputs, o)) >= 0;
 		n += s->member[o];
 	}
 	s->nnames = 0;
@@ -202,7 +222,7 @@ static void print_symbol(const struct shown *s, size_t n)
 	for (; i < s->nsyms && !strcmp(s->syms[i].name, s->syms[s->names[n]].name); i++) {
 		if (!s->member[s->syms[i].obj])
 			continue;
-		printf("%s%s", sep, s->objects[s->syms[i].obj]);
+		printf("%s%s", sep, symfence_inputs_display(s->inputs, s->syms[i].obj));
 		sep = ", ";
 	}
 	printf(")\n");
@@ -298,8 +318,9 @@ static void show_object_patterns(const struct symfence_library *lib,
 		printf("  %-8s %s  [%s:%u:%u]\n", kind_names[kind], info.text, info.file, info.line,
 		       info.col);
 		for (o = 0; o < s->nobjects; o++)
-			if (symfence_object_pattern_match(info.text, s->objects[o]))
-				printf("      %s\n", s->objects[o]);
+			if (symfence_object_pattern_match(info.text,
+							  symfence_inputs_path(s->inputs, o)))
+				printf("      %s\n", symfence_inputs_display(s->inputs, o));
 	}
 }
 
@@ -404,9 +425,6 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 		status = cli_usage_error(ctx, "rules show", "no rules file given");
 		goto out;
 	}
-	s.objects = argv + optind;
-	s.nobjects = (size_t)(argc - optind);
-
 	if (symfence_policy_load(ctx, rules, nrules, &policy))
 		goto out;
 	if (library && !symfence_policy_find(policy, library)) {
@@ -422,7 +440,7 @@ static int rules_show(struct symfence_ctx *ctx, int argc, char **argv)
 						 "no library '%s' in these rules", library);
 		goto out;
 	}
-	if (read_objects(ctx, &s))
+	if (read_objects(ctx, &s, argv + optind, (size_t)(argc - optind)))
 		goto out;
 	for (i = 0; i < symfence_policy_nlibs(policy); i++) {
 		lib = symfence_policy_lib(policy, i);
@@ -440,6 +458,7 @@ out:
 	free(s.syms);
 	free(s.names);
 	free(s.member);
+	symfence_inputs_free(s.inputs);
 	symfence_policy_free(policy);
 	free(rules);
 	return status;

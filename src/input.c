@@ -22,6 +22,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <symfence/audit.h>
+#include <symfence/input.h>
+#include <symfence/object.h>
 #include <symfence/selection.h>
 
 #include "archive.h"
@@ -1065,4 +1068,172 @@ int sf_image_read(struct symfence_ctx *ctx, const char *file, bool member, uint6
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* ---- the public face (include/symfence/input.h) ---- */
+
+struct symfence_inputs {
+	struct sf_inputs s; /* v[0, n): the objects, each with a file to read */
+	char **paths;	    /* [n]: as object patterns match them */
+	size_t pathcap;
+	char *cwd; /* absolute, for absolute paths */
+};
+
+int symfence_inputs_new(struct symfence_ctx *ctx, struct symfence_inputs **out)
+{
+	struct symfence_inputs *in = calloc(1, sizeof(*in));
+
+	*out = NULL;
+	if (!in) {
+		symfence_error(ctx, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	in->cwd = realpath(".", NULL);
+	if (!in->cwd) {
+		symfence_error(ctx, ".", "cannot resolve the path: %s", strerror(errno));
+		free(in);
+		return -ENOENT;
+	}
+	*out = in;
+	return 0;
+}
+
+void symfence_inputs_free(struct symfence_inputs *in)
+{
+	size_t i;
+
+	if (!in)
+		return;
+	for (i = 0; i < in->s.n; i++)
+		free(in->paths[i]);
+	free(in->paths);
+	sf_inputs_free(&in->s);
+	free(in->cwd);
+	free(in);
+}
+
+int symfence_inputs_add(struct symfence_ctx *ctx, struct symfence_inputs *in, const char *arg)
+{
+	size_t first = in->s.n, i, kept = first;
+	bool unreadable = false;
+	int err = sf_inputs_add(&in->s, arg);
+
+	if (!err && in->s.n > in->pathcap) {
+		char **v = realloc(in->paths, in->s.n * sizeof(*v));
+
+		if (v) {
+			in->paths = v;
+			in->pathcap = in->s.n;
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	/* What the expansion said is said now; what has nothing to read is left out. */
+	for (i = first; i < in->s.n; i++) {
+		struct sf_input *e = &in->s.v[i];
+
+		sf_log_replay(ctx, &e->log);
+		sf_log_free(&e->log);
+		unreadable |= e->unreadable;
+		if (!err && e->file && !(in->paths[kept] = sf_rule_path(e->name, NULL, in->cwd)))
+			err = -ENOMEM;
+		if (err || !e->file) {
+			sf_input_release(e);
+			continue;
+		}
+		in->s.v[kept++] = *e;
+	}
+	in->s.n = kept;
+	if (err) {
+		symfence_error(ctx, arg, "out of memory");
+		return err;
+	}
+	return unreadable ? -EINVAL : 0;
+}
+
+size_t symfence_inputs_count(const struct symfence_inputs *in)
+{
+	return in->s.n;
+}
+
+const char *symfence_inputs_display(const struct symfence_inputs *in, size_t i)
+{
+	return in->s.v[i].display;
+}
+
+const char *symfence_inputs_path(const struct symfence_inputs *in, size_t i)
+{
+	return in->paths[i];
+}
+
+/* An image read (and perhaps decompressed) as an object; img is released. */
+static int open_image(struct symfence_ctx *ctx, const char *file, const char *display,
+		      struct sf_image *img, struct symfence_object **out)
+{
+	unsigned char *buf = img->buf;
+
+	if (!buf) { /* a whole file as it is: the object maps it itself */
+		sf_image_release(img);
+		return symfence_object_open_named(ctx, file, display, out);
+	}
+	img->buf = NULL;
+	return symfence_object_open_mem(ctx, display, buf, img->size, true, out);
+}
+
+int symfence_inputs_open(struct symfence_ctx *ctx, const struct symfence_inputs *in, size_t i,
+			 struct symfence_object **out)
+{
+	const struct sf_input *e = &in->s.v[i];
+	struct sf_image img;
+	int err;
+
+	*out = NULL;
+	err = sf_image_read(ctx, e->file, e->member, e->offset, e->size, e->display,
+			    SYMFENCE_AUDIT_MAX_DECOMPRESSED, &img);
+	if (!err)
+		err = open_image(ctx, e->file, e->display, &img, out);
+	sf_image_release(&img);
+	return err;
+}
+
+/* The compression the file's first bytes say; SF_COMP_NONE when it cannot be read. */
+static enum sf_compression compression_magic(const char *path)
+{
+	unsigned char magic[6];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return SF_COMP_NONE;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n > 0 ? sf_compression_of(magic, (size_t)n) : SF_COMP_NONE;
+}
+
+int symfence_inputs_open_file(struct symfence_ctx *ctx, const char *path, const char **compression,
+			      unsigned int *mode, struct symfence_object **out)
+{
+	struct sf_image img;
+	int err;
+
+	*out = NULL;
+	if (compression)
+		*compression = NULL;
+	if (compression_magic(path) == SF_COMP_NONE) {
+		/* As it is: what is not an object (an archive, a directory) is refused there. */
+		err = symfence_object_open(ctx, path, out);
+		if (!err && mode)
+			*mode = symfence_object_mode(*out);
+		return err;
+	}
+	err = sf_image_read(ctx, path, false, 0, 0, path, SYMFENCE_AUDIT_MAX_DECOMPRESSED, &img);
+	if (!err) {
+		if (compression && img.compression != SF_COMP_NONE)
+			*compression = sf_compression_name(img.compression);
+		if (mode)
+			*mode = img.mode;
+		err = open_image(ctx, path, path, &img, out);
+	}
+	sf_image_release(&img);
+	return err;
 }

@@ -5,6 +5,7 @@
 
 #include <symfence/diag.h>
 #include <symfence/object.h>
+#include <symfence/input.h>
 #include <symfence/localize.h>
 #include <symfence/rules.h>
 #include <symfence/selection.h>

@@ -20,7 +20,7 @@ expect_output "rules --help shows both verbs" "$T/out" '^Usage: symfence rules c
 expect_status 0 "rules check --help" "$SYMFENCE" rules check --help
 expect_output "rules check --help" "$T/out" '^Usage: symfence rules check \[--strict\] RULES'
 expect_status 0 "rules show --help" "$SYMFENCE" rules show --help
-expect_output "rules show --help" "$T/out" '^Usage: symfence rules show \[-l LIBRARY\] RULES \[OBJECT\.\.\.\]'
+expect_output "rules show --help" "$T/out" '^Usage: symfence rules show \[-l LIBRARY\] RULES \[PATH\.\.\.\]'
 expect_status 2 "rules without a verb" "$SYMFENCE" rules
 expect_output "rules without a verb: message" "$T/out" "^symfence: error: missing subcommand: check or show$"
 expect_status 2 "rules with an unknown verb" "$SYMFENCE" rules frob
@@ -224,6 +224,70 @@ expect_status 2 "show without a rules file" "$SYMFENCE" rules show
 echo "not an object" >bad.o
 expect_status 2 "show with an unreadable object" "$SYMFENCE" rules show good.rules bad.o
 expect_output "show with an unreadable object: names it" "$T/out" '^bad\.o: '
+echo "not an object either" >bad2.o
+expect_status 2 "show with two unreadable objects" "$SYMFENCE" rules show good.rules bad.o drivers/cam.o bad2.o
+if grep -q '^bad\.o: error: ' "$T/out" && grep -q '^bad2\.o: error: ' "$T/out"; then
+	ok "show with two unreadable objects: each is named"
+else
+	fail "show with two unreadable objects: each is named"
+	sed 's/^/    | /' "$T/out"
+fi
+rm -f bad.o bad2.o
+
+# What the audit reads, rules show reads: compressed modules, archives' members
+# (shown as archive(member)), directories. The listing is that of the plain objects.
+"$SYMFENCE" rules show -l iommu-dma good.rules lib/iommu-dma/map.o drivers/cam.o >plain.out 2>&1
+# shown VARIANT SED ARGS...: exit 0, and the listing of the plain objects once SED is applied.
+shown() {
+	local name=$1 edit=$2
+	shift 2
+	expect_status 0 "show $name" "$SYMFENCE" rules show -l iommu-dma good.rules "$@"
+	sed -e "$edit" "$T/out" >shown.out
+	expect_same "show $name: the listing of the plain objects" shown.out plain.out
+}
+ar rc lib/iommu-dma/lib.a lib/iommu-dma/map.o
+shown "an archive's member" 's|lib/iommu-dma/lib\.a(map\.o)|lib/iommu-dma/map.o|g' \
+	lib/iommu-dma/lib.a drivers/cam.o
+expect_output "show an archive's member: named archive(member)" "$T/out" \
+	'^      dmac_flush_range  \(lib/iommu-dma/lib\.a\(map\.o\)\)$'
+(cd lib/iommu-dma && ar rcT thin.a map.o)
+shown "a thin archive's member" 's|lib/iommu-dma/thin\.a(map\.o)|lib/iommu-dma/map.o|g' \
+	lib/iommu-dma/thin.a drivers/cam.o
+rm -f lib/iommu-dma/lib.a lib/iommu-dma/thin.a
+here=$(pwd -P)
+shown "an absolute path below the current directory" "s|$here/lib/|lib/|g" \
+	"$here/lib/iommu-dma/map.o" drivers/cam.o
+shown "a path with ./ and .." 's|\./lib/\.\./lib/iommu-dma/map\.o|lib/iommu-dma/map.o|g' \
+	./lib/../lib/iommu-dma/map.o drivers/cam.o
+printf 'library iommu-dma\n\tobjects  lib/iommu-dma/map.*\n\tpublic   dma_map_sg\n\tprivate  dmac_*\n' >mod.rules
+"$SYMFENCE" rules show mod.rules lib/iommu-dma/map.o >plain-mod.out 2>&1
+for z in xz:xz zstd:zst gzip:gz; do
+	tool=${z%:*} sfx=${z#*:}
+	if ! command -v "$tool" >/dev/null; then
+		skip "show a .ko.$sfx: no $tool"
+		continue
+	fi
+	"$tool" -c lib/iommu-dma/map.o >lib/iommu-dma/map.ko.$sfx 2>/dev/null
+	expect_status 0 "show a .ko.$sfx" "$SYMFENCE" rules show mod.rules lib/iommu-dma/map.ko.$sfx
+	sed "s|lib/iommu-dma/map\.ko\.$sfx|lib/iommu-dma/map.o|g" "$T/out" >shown.out
+	expect_same "show a .ko.$sfx: decompressed, the listing of the plain object" shown.out plain-mod.out
+	expect_output "show a .ko.$sfx: named as given" "$T/out" \
+		"^      dmac_flush_range  \(lib/iommu-dma/map\.ko\.$sfx\)$"
+	rm -f lib/iommu-dma/map.ko.$sfx
+done
+printf 'not xz at all' | xz -c >broken.ko.xz 2>/dev/null && truncate -s 20 broken.ko.xz &&
+	expect_status 2 "show a truncated .ko.xz" "$SYMFENCE" rules show mod.rules broken.ko.xz &&
+	expect_output "show a truncated .ko.xz: the decompressor's error" "$T/out" \
+		'^broken\.ko\.xz: error: cannot decompress \(xz\): '
+mkdir -p tree && cp -r lib drivers tree/ && mkdir -p tree/drivers/.hidden tree/empty &&
+	cp drivers/cam.o tree/drivers/.hidden/ && cd tree || exit 2
+"$SYMFENCE" rules show -l iommu-dma ../good.rules lib/iommu-dma/map.o drivers/cam.o >../plain-tree.out 2>&1
+expect_status 0 "show directories" "$SYMFENCE" rules show -l iommu-dma ../good.rules lib drivers
+expect_same "show directories: the objects in them, as audit finds them" "$T/out" ../plain-tree.out
+expect_status 0 "show an empty directory" "$SYMFENCE" rules show ../good.rules empty
+expect_output "show an empty directory: warned about, as audit does" "$T/out" \
+	'^empty: warning: no objects, modules or archives in this directory$'
+cd .. || exit 2
 
 # Devices are refused at once (include /dev/zero would read forever); a pipe is fine.
 printf 'include /dev/zero\n' >dev.rules
