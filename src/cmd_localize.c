@@ -23,7 +23,7 @@ static const char localize_usage[] =
 	"  -l, --library NAME       with -r: only this library (default: the libraries whose\n"
 	"                           objects patterns match IN)\n"
 	"      --root DIR           with -r: object patterns are relative to DIR (default: .)\n"
-	"  -o, --output OUT         write the result to OUT (atomically)\n"
+	"  -o, --output OUT         write the result to OUT (atomically; not IN itself)\n"
 	"      --in-place           replace IN (atomically; a symlink's target is replaced)\n"
 	"      --allow-missing      a -s name that is not in IN is not an error\n"
 	"      --strip-signature    drop an appended module signature instead of refusing\n"
@@ -66,7 +66,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		bool file; /* --symbols-file, else -s */
 	} *reqs = NULL;
 	struct symfence_output_guard guard;
-	bool clash = false, same_file, bad_request = false;
+	bool clash = false, bad_request = false;
 	unsigned int mode;
 	int c, err, status = SYMFENCE_EXIT_FAILURE;
 
@@ -148,8 +148,9 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 
-	/* -o may name IN (that is --in-place), not a rules or symbols file. */
+	/* -o may not name IN (--in-place rewrites it), a rules file or a symbols file. */
 	symfence_output_guard_init(&guard, output);
+	clash |= symfence_output_guard_check(ctx, &guard, "the object", input) != 0;
 	for (i = 0; i < nrules; i++)
 		clash |= symfence_output_guard_check(ctx, &guard, "the rules file", rules[i]) != 0;
 	for (i = 0; i < nreqs; i++)
@@ -158,7 +159,6 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 							     reqs[i].arg) != 0;
 	if (clash)
 		goto out;
-	same_file = symfence_output_guard_same(&guard, input);
 
 	for (i = 0; i < nreqs; i++) { /* every symbols file's errors, then stop */
 		err = reqs[i].file ? symfence_selection_add_file(ctx, sel, reqs[i].arg)
@@ -213,10 +213,10 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	}
 	/*
 	 * The input's mode; a new file (-o) less the umask, like cp and llvm-objcopy.
-	 * Replacing IN (--in-place, or -o naming IN) keeps it as it was.
+	 * Replacing IN (--in-place) keeps it as it was.
 	 */
 	mode = symfence_object_mode(obj);
-	if (!in_place && !same_file)
+	if (!in_place)
 		mode &= ~cli_umask();
 	if (symfence_plan_write(ctx, plan, in_place ? target : output, mode))
 		goto out;

@@ -165,9 +165,8 @@ expect_output "-r: ... is refused" "$T/out" "cannot localize 'undefined_fn': it 
 check "-r failures write nothing" test ! -e "$T/r4.o"
 
 # Modes, against objcopy under several umasks: -o gives a new file the input's
-# permission bits less the umask, as llvm-objcopy (and cp) do; --in-place, and
-# -o naming IN, keep the input's mode as it was, as GNU objcopy and llvm-objcopy
-# do. (GNU objcopy 2.40 gives a new -o file 0666 less the umask, whatever IN's mode.)
+# permission bits less the umask, as llvm-objcopy (and cp) do; --in-place keeps
+# the input's mode as it was, as GNU objcopy and llvm-objcopy do. (GNU objcopy 2.40 gives a new -o file 0666 less the umask, whatever IN's mode.)
 for mode in 600 640 755; do
 	for u in 022 077 002; do
 		cp "$lib" "$T/m.o"
@@ -187,15 +186,35 @@ for mode in 600 640 755; do
 			objcopy --localize-symbol=lib_helper "$T/m-gnu.o")
 		check "mode $mode, umask $u: --in-place keeps it, as objcopy in place does" \
 			test "$(stat -c %a "$T/m.o")" = "$mode" -a "$(stat -c %a "$T/m-gnu.o")" = "$mode"
-		cp "$lib" "$T/m.o"
-		chmod "$mode" "$T/m.o"
-		(umask $u && "$SYMFENCE" localize -s lib_helper "$T/m.o" -o "$T/m.o" 2>/dev/null)
-		check "mode $mode, umask $u: -o naming IN keeps it" test "$(stat -c %a "$T/m.o")" = "$mode"
 	done
 done
 rm -f "$T/m-out.o" "$T/m-llvm.o" "$T/m-gnu.o"
 
-# -o may name IN (that is --in-place), not a rules file or a symbols file.
+# -o may not name IN (--in-place rewrites it), a rules file or a symbols file:
+# the same file by inode, whatever the name; refused before anything is read.
+for how in name hardlink symlink; do
+	cp "$lib" "$T/same.o"
+	case $how in
+	name) dest=$T/same.o ;;
+	hardlink) ln -f "$T/same.o" "$T/same-hard.o" && dest=$T/same-hard.o ;;
+	symlink) ln -sf same.o "$T/same-sym.o" && dest=$T/same-sym.o ;;
+	esac
+	expect_status 2 "-o naming IN ($how)" "$SYMFENCE" localize -s lib_helper "$T/same.o" -o "$dest"
+	expect_output "-o naming IN ($how): refused, not done in place" "$T/out" \
+		"^$dest: error: the output is the same file as the object '$T/same.o'; nothing written\$"
+	check "-o naming IN ($how): IN is untouched" cmp "$T/same.o" "$lib"
+	check "-o naming IN ($how): the only message" test "$(wc -l <"$T/out")" = 1
+done
+check "-o naming IN (symlink): the link is still a link" test -L "$T/same-sym.o"
+cp "$lib" "$T/same.o"
+expect_status 2 "-o naming IN: refused before a symbols file is read" \
+	"$SYMFENCE" localize --symbols-file "$T/no-such.list" "$T/same.o" -o "$T/same.o"
+if grep -q 'no-such.list' "$T/out"; then
+	fail "-o naming IN: refused before a symbols file is read"
+else
+	ok "-o naming IN: the symbols file was not read"
+fi
+rm -f "$T/same.o" "$T/same-hard.o" "$T/same-sym.o"
 printf 'lib_helper\n' >"$T/guard.list"
 cp "$T/guard.list" "$T/guard.orig"
 expect_status 2 "-o naming the symbols file" \
@@ -231,10 +250,6 @@ check "--in-place: the symlink is still a symlink" test -L "$T/link.o"
 check "--in-place: its target was rewritten" cmp "$T/real/target.o" "$T/s.o"
 check "--in-place: no temporary file beside the link" no_temp "$T"
 check "--in-place: no temporary file beside the target" no_temp "$T/real"
-cp "$lib" "$T/same.o"
-expect_status 0 "-o naming the input" \
-	"$SYMFENCE" localize -s lib_helper -s lib_counter -s lib_table "$T/same.o" -o "$T/same.o"
-check "-o naming the input: the same bytes" cmp "$T/same.o" "$T/s.o"
 
 # Failures leave an existing destination alone and no temporary behind.
 printf 'precious\n' >"$T/dest.o"
