@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <symfence/input.h>
 #include <symfence/rules.h>
 #include <symfence/selection.h>
 
@@ -16,7 +18,9 @@ static const char localize_usage[] =
 	"Usage: symfence localize (-s SYMBOL... | --symbols-file FILE | -r RULES [-l LIBRARY])\n"
 	"                         IN (-o OUT | --in-place)\n\n"
 	"Turns the chosen global symbols of the relocatable object IN into local ones,\n"
-	"after checking that each can be localized safely. Nothing else in the file changes.\n\n"
+	"after checking that each can be localized safely. Nothing else in the file changes.\n"
+	"A compressed IN (.ko.xz, .ko.zst, .ko.gz) is read decompressed and written\n"
+	"uncompressed, with -o only; archives and directories are refused.\n\n"
 	"  -s, --symbol SYMBOL      localize SYMBOL (repeatable)\n"
 	"      --symbols-file FILE  localize the names listed in FILE, one per line ('#' comments)\n"
 	"  -r, --rules FILE         localize the private symbols of the rules' libraries (repeatable)\n"
@@ -48,6 +52,20 @@ static const struct option localize_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* ".xz", ".zst" or ".gz" when path ends in one, else NULL. */
+static const char *compression_suffix(const char *path)
+{
+	static const char *const suffixes[] = { ".xz", ".zst", ".gz" };
+	size_t n = strlen(path), m, i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		m = strlen(suffixes[i]);
+		if (n > m && !strcmp(path + n - m, suffixes[i]))
+			return suffixes[i];
+	}
+	return NULL;
+}
+
 int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 {
 	struct symfence_selection *sel = NULL;
@@ -67,6 +85,8 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	} *reqs = NULL;
 	struct symfence_output_guard guard;
 	bool clash = false, bad_request = false;
+	const char *compression = NULL, *suffix;
+	struct stat st;
 	unsigned int mode;
 	int c, err, status = SYMFENCE_EXIT_FAILURE;
 
@@ -159,6 +179,20 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 							     reqs[i].arg) != 0;
 	if (clash)
 		goto out;
+	suffix = output ? compression_suffix(output) : NULL;
+	if (suffix) {
+		symfence_error(
+			ctx, output,
+			"symfence writes uncompressed objects: name the output without '%s' (and compress it afterwards)",
+			suffix);
+		goto out;
+	}
+	if (!stat(input, &st) && S_ISDIR(st.st_mode)) {
+		symfence_error(
+			ctx, input,
+			"a directory, not an object: localize rewrites one object (name it; 'symfence audit' reads directories)");
+		goto out;
+	}
 
 	for (i = 0; i < nreqs; i++) { /* every symbols file's errors, then stop */
 		err = reqs[i].file ? symfence_selection_add_file(ctx, sel, reqs[i].arg)
@@ -181,8 +215,16 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 			goto out;
 	}
 
-	if (symfence_object_open(ctx, input, &obj))
+	/* A compressed module is read decompressed; the result is written uncompressed. */
+	if (symfence_inputs_open_file(ctx, input, &compression, &mode, &obj))
 		goto out;
+	if (compression && in_place) {
+		symfence_error(
+			ctx, input,
+			"%s-compressed, and symfence writes uncompressed objects: give -o OUT.ko instead of --in-place (and compress OUT afterwards)",
+			compression);
+		goto out;
+	}
 	opts.select = symfence_selection_match;
 	opts.select_arg = sel;
 	opts.nselectors = symfence_selection_count(sel);
@@ -215,7 +257,6 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	 * The input's mode; a new file (-o) less the umask, like cp and llvm-objcopy.
 	 * Replacing IN (--in-place) keeps it as it was.
 	 */
-	mode = symfence_object_mode(obj);
 	if (!in_place)
 		mode &= ~cli_umask();
 	if (symfence_plan_write(ctx, plan, in_place ? target : output, mode))

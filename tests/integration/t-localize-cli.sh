@@ -39,7 +39,8 @@ expect_output "--help documents --strip-signature" "$T/out" '--strip-signature'
 expect_status 2 "missing input" "$SYMFENCE" localize -s lib_helper "$T/nope.o" -o "$T/u.o"
 expect_output "missing input: message" "$T/out" "^$T/nope.o: error: cannot open: No such file or directory\$"
 expect_status 2 "directory as input" "$SYMFENCE" localize -s lib_helper "$T" -o "$T/u.o"
-expect_output "directory as input: message" "$T/out" "^$T: error: not a regular file\$"
+expect_output "directory as input: message" "$T/out" \
+	"^$T: error: a directory, not an object: localize rewrites one object \(name it; 'symfence audit' reads directories\)\$"
 : >"$T/empty.o"
 expect_status 2 "empty input" "$SYMFENCE" localize -s lib_helper "$T/empty.o" -o "$T/u.o"
 expect_output "empty input: message" "$T/out" "^$T/empty.o: error: empty file\$"
@@ -49,6 +50,54 @@ expect_output "text input: message" "$T/out" "^$T/source.c: error: not an ELF fi
 ar rc "$T/lib.a" "$lib" 2>/dev/null
 expect_status 2 "archive input" "$SYMFENCE" localize -s lib_helper "$T/lib.a" -o "$T/u.o"
 expect_output "archive input: message" "$T/out" "^$T/lib.a: error: an ar archive, not an object"
+ar rcT "$T/thin.a" "$lib" 2>/dev/null
+expect_status 2 "thin archive input" "$SYMFENCE" localize -s lib_helper "$T/thin.a" -o "$T/u.o"
+expect_output "thin archive input: message" "$T/out" "^$T/thin.a: error: a thin archive, not an object"
+
+# Compressed modules are read as the audit reads them (decompressed in memory,
+# by the library) and written uncompressed, with -o only.
+"$SYMFENCE" localize -s lib_helper -s lib_counter "$lib" -o "$T/plain.o" 2>/dev/null
+for z in xz:xz zstd:zst gzip:gz; do
+	tool=${z%:*} sfx=${z#*:}
+	if ! have "$tool"; then
+		skip "a .ko.$sfx input: no $tool"
+		continue
+	fi
+	"$tool" -c "$lib" >"$T/m.ko.$sfx"
+	chmod 640 "$T/m.ko.$sfx"
+	cp "$T/m.ko.$sfx" "$T/m.orig"
+	rm -f "$T/m.ko"
+	expect_status 0 "a .ko.$sfx input, -o OUT" \
+		"$SYMFENCE" localize -s lib_helper -s lib_counter "$T/m.ko.$sfx" -o "$T/m.ko"
+	check "a .ko.$sfx input: the output is the uncompressed object's rewrite" cmp "$T/m.ko" "$T/plain.o"
+	check "a .ko.$sfx input: the output has the input's mode less the umask" \
+		test "$(stat -c %a "$T/m.ko")" = "$(printf '%o' $((0640 & ~0$(umask))))"
+	rm -f "$T/m.ko"
+	expect_status 2 "a .ko.$sfx input, --in-place" \
+		"$SYMFENCE" localize -s lib_helper "$T/m.ko.$sfx" --in-place
+	expect_output "a .ko.$sfx input, --in-place: refused" "$T/out" \
+		"^$T/m.ko.$sfx: error: $tool-compressed, and symfence writes uncompressed objects: give -o OUT.ko instead of --in-place \(and compress OUT afterwards\)\$"
+	check "a .ko.$sfx input, --in-place: untouched" cmp "$T/m.ko.$sfx" "$T/m.orig"
+	expect_status 2 "a .ko.$sfx input, -o OUT.ko.$sfx" \
+		"$SYMFENCE" localize -s lib_helper "$T/m.ko.$sfx" -o "$T/new.ko.$sfx"
+	expect_output "a .ko.$sfx input, -o OUT.ko.$sfx: refused" "$T/out" \
+		"^$T/new.ko.$sfx: error: symfence writes uncompressed objects: name the output without '\.$sfx' \(and compress it afterwards\)\$"
+	check "a .ko.$sfx input, -o OUT.ko.$sfx: nothing written" test ! -e "$T/new.ko.$sfx"
+	check "a .ko.$sfx input: no temporary file" no_temp "$T"
+	rm -f "$T/m.ko.$sfx" "$T/m.orig"
+done
+expect_status 2 "-o OUT.ko.xz for a plain object" "$SYMFENCE" localize -s lib_helper "$lib" -o "$T/new.ko.xz"
+check "-o OUT.ko.xz for a plain object: nothing written" test ! -e "$T/new.ko.xz"
+if have xz; then
+	xz -c "$lib" | head -c 200 >"$T/cut.ko.xz"
+	expect_status 2 "a truncated .ko.xz" "$SYMFENCE" localize -s lib_helper "$T/cut.ko.xz" -o "$T/u.o"
+	expect_output "a truncated .ko.xz: the decompressor's error" "$T/out" \
+		"^$T/cut.ko.xz: error: cannot decompress \(xz\): truncated data\$"
+	ar rc "$T/in.a" "$lib" && xz -c "$T/in.a" >"$T/arch.a.xz"
+	expect_status 2 "an xz-compressed archive" "$SYMFENCE" localize -s lib_helper "$T/arch.a.xz" -o "$T/u.o"
+	expect_output "an xz-compressed archive: refused" "$T/out" \
+		"^$T/arch.a.xz: error: an archive inside an archive or a compressed file is not supported; extract it first\$"
+fi
 # Cut short, as a truncated copy of a .ko is: inside the section header table
 # (readelf, the oracle, cannot read the section headers either), and inside the ELF header.
 shoff=$(readelf -hW "$lib" | awk '/Start of section headers/ { print $5 }')

@@ -133,9 +133,28 @@ done
 
 # Wrong kinds of input.
 cp -r "$M/other" "$T/other"
-for f in other/exec other/shared.so other/archive.a other/object.o.xz other/bitcode.o; do
+for f in other/exec other/shared.so other/archive.a other/bitcode.o; do
 	[ -e "$f" ] || continue
 	refused "localize refuses $f" "$f" "$SYMFENCE" localize -s lib_helper_add "$f" -o "$T/out.o"
+done
+# A compressed object is read decompressed, as the audit reads it; a bomb is refused.
+if [ -e other/object.o.xz ]; then
+	rm -f "$T/out.o"
+	if "$SYMFENCE" localize -s lib_helper_add other/object.o.xz -o "$T/out.o" 2>"$T/stderr" &&
+		readelf -sW "$T/out.o" | grep -Eq ' LOCAL +DEFAULT +[0-9]+ lib_helper_add$'; then
+		ok "localize reads other/object.o.xz decompressed"
+	else
+		fail "localize reads other/object.o.xz decompressed"
+		sed 's/^/    | /' "$T/stderr" | head -8
+	fi
+	rm -f "$T/out.o"
+fi
+for b in "$M"/bombs/bomb.ko.*; do
+	[ -e "$b" ] || continue
+	cp "$b" "$T/${b##*/}"
+	refused "localize refuses the decompression bomb ${b##*/}" "${b##*/}" \
+		timeout 60 "$SYMFENCE" localize -s x "${b##*/}" -o "$T/out.o"
+	rm -f "$T/${b##*/}"
 done
 mkdir -p "$T/adir"
 refused "localize refuses a directory" adir "$SYMFENCE" localize -s x adir -o "$T/out.o"
