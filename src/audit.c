@@ -1271,6 +1271,20 @@ int symfence_audit_load_baseline(struct symfence_ctx *ctx, struct symfence_audit
 			err = -EINVAL;
 			continue;
 		}
+		for (i = 0; i < 2; i++) {
+			ssize_t nul = sf_baseline_unescape(words[i]);
+
+			if (nul < 0)
+				continue;
+			symfence_report(
+				ctx, SYMFENCE_ERROR, path, lineno,
+				(unsigned int)(words[i] - line + nul) + 1, NULL,
+				"'%s' stands for a NUL byte, which no object path or symbol name holds",
+				"\\x00");
+			err = -EINVAL;
+		}
+		if (err)
+			continue;
 		v = realloc(a->baseline, (a->nbaseline + 1) * sizeof(*v));
 		if (!v) {
 			err = -ENOMEM;

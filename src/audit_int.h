@@ -124,6 +124,19 @@ struct symfence_object;
 int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
 			   struct symfence_object *obj, size_t *count);
 
+/*
+ * audit_report.c: a word of a baseline line, malloc'd: a byte that would end the
+ * word or the line (blanks, controls, '#', bytes that are not part of valid
+ * UTF-8; the C1 controls) is written \xHH, a backslash \\. NULL: out of memory.
+ */
+char *sf_baseline_escape(const char *s);
+/*
+ * The reverse, in place: \\ and \xHH (any case); any other backslash stands
+ * for itself (baselines written before the escapes). -1 when done; the offset
+ * of a \x00 (which no name holds) otherwise.
+ */
+ssize_t sf_baseline_unescape(char *s);
+
 /* path as the rules match it (sf_rule_path() below the audit's root), malloc'd. */
 char *sf_policy_path(const struct symfence_audit *a, const char *path);
 

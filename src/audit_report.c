@@ -864,6 +864,69 @@ int symfence_audit_write_github(const struct symfence_audit *a, FILE *out)
 
 /* ---- baseline files ---- */
 
+char *sf_baseline_escape(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *buf = NULL;
+	size_t size = 0, seq;
+	FILE *out = open_memstream(&buf, &size);
+
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (*s > 0x20 && *s < 0x7f && *s != '#' && *s != '\\') {
+			putc(*s++, out);
+		} else if (*s == '\\') {
+			fputs("\\\\", out);
+			s++;
+		} else if (*s >= 0x80 && (seq = utf8_seq(s)) && !(s[0] == 0xc2 && s[1] < 0xa0)) {
+			fwrite(s, 1, seq, out); /* UTF-8 stays as it is, but for the C1 controls */
+			s += seq;
+		} else {
+			fprintf(out, "\\x%02x", *s++);
+		}
+	}
+	if (fclose(out)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+ssize_t sf_baseline_unescape(char *str)
+{
+	unsigned char *s = (unsigned char *)str, *out = s;
+	int hi, lo;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == '\\') {
+			*out++ = '\\';
+			s += 2;
+		} else if (s[0] == '\\' && s[1] == 'x' && (hi = hexval(s[2])) >= 0 &&
+			   (lo = hexval(s[3])) >= 0) {
+			if (!hi && !lo)
+				return (char *)s - str;
+			*out++ = (unsigned char)(hi << 4 | lo);
+			s += 4;
+		} else {
+			*out++ = *s++; /* any other backslash stands for itself, as it always did */
+		}
+	}
+	*out = '\0';
+	return -1;
+}
+
 static int cmp_line(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -885,7 +948,12 @@ int symfence_audit_write_baseline(struct symfence_ctx *ctx, const struct symfenc
 
 		if (f->suppressed == SYMFENCE_SUPPRESS_WAIVER)
 			continue;
-		if (asprintf(&lines[n], "%s %s", f->path, f->symbol) < 0)
+		char *obj = sf_baseline_escape(f->path), *sym = sf_baseline_escape(f->symbol);
+		int r = obj && sym ? asprintf(&lines[n], "%s %s", obj, sym) : -1;
+
+		free(obj);
+		free(sym);
+		if (r < 0)
 			goto out;
 		n++;
 	}
@@ -895,6 +963,8 @@ int symfence_audit_write_baseline(struct symfence_ctx *ctx, const struct symfenc
 		goto out;
 	fprintf(out,
 		"# symfence audit baseline: known violations, one \"OBJECT SYMBOL\" per line.\n"
+		"# A byte that would end a word or the line (a blank, a control, '#', one that is\n"
+		"# not UTF-8) is written \\xHH, a backslash \\\\.\n"
 		"# Written by 'symfence audit --write-baseline'; with '--baseline FILE' they are\n"
 		"# reported as notes and only new violations fail the audit.\n");
 	for (i = 0; i < n; i++)

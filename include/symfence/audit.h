@@ -94,8 +94,10 @@ int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_
 				const char *output);
 
 /*
- * Known violations: "OBJECT SYMBOL" per line, '#' comments. A syntax error is
- * reported with file:line:col and gives -EINVAL.
+ * Known violations: "OBJECT SYMBOL" per line, '#' comments; in each word \\
+ * is a backslash and \xHH a byte (symfence_audit_write_baseline() escapes so
+ * every path and name fits; any other backslash stands for itself). A syntax
+ * error is reported with file:line:col and gives -EINVAL.
  */
 int symfence_audit_load_baseline(struct symfence_ctx *ctx, struct symfence_audit *audit,
 				 const char *path);
@@ -177,7 +179,10 @@ int symfence_audit_write_json(const struct symfence_audit *audit, FILE *out);
 int symfence_audit_write_sarif(const struct symfence_audit *audit, FILE *out);
 /* GitHub Actions workflow commands: "::error file=...,line=...::message". */
 int symfence_audit_write_github(const struct symfence_audit *audit, FILE *out);
-/* The violations not waived by the rules, as a baseline file (sorted, with a header). */
+/*
+ * The violations not waived by the rules, as a baseline file (sorted, with a
+ * header); blanks, controls, '#', '\\' and bytes that are not UTF-8 escaped.
+ */
 int symfence_audit_write_baseline(struct symfence_ctx *ctx, const struct symfence_audit *audit,
 				  const char *path);
 

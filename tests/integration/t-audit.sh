@@ -374,6 +374,50 @@ else
 	sed 's/^/    | /' "$T/out"
 fi
 
+# Paths a baseline line could not hold as they are: blanks, controls, '#', backslashes,
+# bytes that are not UTF-8. Written escaped, read back: the same violations, 0 new.
+mkdir -p odd "odd/sub dir"
+for n in 'with space.o' $'tab\there.o' $'new\nline.o' $'cr\r.o' 'back\slash.o' 'x\x41.o' \
+	'hash#1.o' $'latin1-\xe9.o' $'utf8-\xc3\xa9.o' $'c1-\xc2\x85.o' 'sub dir/cam.o'; do
+	cp drivers/cam.o "odd/$n"
+done
+audit -r rules/dma.rules --format json lib odd >odd.json 2>/dev/null
+expect_status 1 "odd paths: --write-baseline" audit -r rules/dma.rules --write-baseline odd.base lib odd
+check "odd paths: one line per violation, two words each, valid UTF-8" python3 - odd.json odd.base <<'EOF'
+import json, sys
+want = {(f['path'], f['symbol']) for f in json.load(open(sys.argv[1]))['findings']}
+raw = open(sys.argv[2], 'rb').read()
+raw.decode('utf-8')  # strict: raises on a byte that is not UTF-8
+lines = [l for l in raw.split(b'\n') if l and not l.startswith(b'#')]
+assert len(want) == 11 * 3 and len(lines) == len(want), (len(want), len(lines))
+for l in lines:
+    assert len(l.split(b' ')) == 2 and not any(c in l for c in b'\t\r#'), l
+assert b'odd/with\\x20space.o ' in raw and b'odd/back\\\\slash.o ' in raw, raw
+assert b'odd/latin1-\\xe9.o ' in raw and 'odd/utf8-\u00e9.o '.encode() in raw, raw
+EOF
+expect_status 0 "odd paths: with the baseline the same tree passes" \
+	audit -r rules/dma.rules --baseline odd.base lib odd
+if grep -Eq ': error: |warning: baseline entry' "$T/out" ||
+	! grep -Eq '^symfence: audited 12 objects: 0 errors, 0 warnings, ([0-9]+) notes \(\1 in baseline\)$' "$T/out"; then
+	fail "odd paths: every violation is in the baseline, no entry is stale"
+	sed 's/^/    | /' "$T/out" | tail -5
+else
+	ok "odd paths: every violation is in the baseline, no entry is stale"
+fi
+# A baseline written before the escapes: a backslash that starts no escape is itself.
+grep '^odd/back' odd.base | sed 's/\\\\/\\/' >old.base
+check "odd paths: an old baseline names odd/back\\slash.o with one backslash" \
+	grep -q '^odd/back\\slash\.o ' old.base
+expect_status 0 "odd paths: an old baseline is read as it was" \
+	audit -r rules/dma.rules --baseline old.base lib 'odd/back\slash.o'
+expect_output "odd paths: ... and its entries match" "$T/out" \
+	'^symfence: audited 2 objects: 0 errors, 0 warnings, ([0-9]+) notes \(\1 in baseline\)$'
+printf 'odd/with\\x00nul.o dmac_flush_range\n' >nul.base
+expect_status 2 "a baseline entry with \\x00" audit -r rules/dma.rules --baseline nul.base lib odd
+expect_output "a baseline entry with \\x00: its position" "$T/out" \
+	"^nul\.base:1:9: error: '\\\\x00' stands for a NUL byte, which no object path or symbol name holds$"
+rm -rf odd
+
 # ---- patterns that match nothing in the inputs ----
 cat > rules/typo.rules <<'EOF'
 library dma

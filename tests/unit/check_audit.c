@@ -262,6 +262,45 @@ START_TEST(test_log_replay)
 }
 END_TEST
 
+/* ---- baseline words ---- */
+
+START_TEST(test_baseline_escape)
+{
+	static const char *const words[] = {
+		"plain/path.o",	    "with space.o", "tab\there.o",   "new\nline.o",
+		"back\\slash.o",    "hash#x.o",	    "latin1-\xe9.o", "utf8-\xc3\xa9.o",
+		"c1-\xc2\x85.o",    "x\\x41.o",	    "\x7f\x01",	     "\xed\xa0\x80 (a surrogate)",
+		"\xf4\x90\x80\x80",
+	};
+	static const char *const escaped[] = {
+		"plain/path.o",		"with\\x20space.o", "tab\\x09here.o",
+		"new\\x0aline.o",	"back\\\\slash.o",  "hash\\x23x.o",
+		"latin1-\\xe9.o",	"utf8-\xc3\xa9.o",  "c1-\\xc2\\x85.o",
+		"x\\\\x41.o",		"\\x7f\\x01",	    "\\xed\\xa0\\x80\\x20(a\\x20surrogate)",
+		"\\xf4\\x90\\x80\\x80",
+	};
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		char *e = sf_baseline_escape(words[i]);
+
+		ck_assert_ptr_nonnull(e);
+		ck_assert_str_eq(e, escaped[i]);
+		ck_assert(!strpbrk(e, " \t\n\r#"));
+		ck_assert_int_eq(sf_baseline_unescape(e), -1);
+		ck_assert_str_eq(e, words[i]);
+		free(e);
+	}
+	/* Upper case hex; a backslash that starts no escape stands for itself (old baselines). */
+	strcpy(buf, "A\\X41\\x4A\\q\\x4\\");
+	ck_assert_int_eq(sf_baseline_unescape(buf), -1);
+	ck_assert_str_eq(buf, "A\\X41J\\q\\x4\\");
+	strcpy(buf, "ab\\x00c");
+	ck_assert_int_eq(sf_baseline_unescape(buf), 2);
+}
+END_TEST
+
 Suite *suite_audit(void);
 Suite *suite_audit(void)
 {
@@ -276,6 +315,7 @@ Suite *suite_audit(void)
 	tcase_add_test(tc, test_compression_magic);
 	tcase_add_test(tc, test_fold);
 	tcase_add_test(tc, test_log_replay);
+	tcase_add_test(tc, test_baseline_escape);
 	suite_add_tcase(s, tc);
 	return s;
 }
