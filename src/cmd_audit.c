@@ -36,11 +36,20 @@ static const char audit_usage[] =
 	"  -h, --help                 show this help\n\n"
 	"Each violation is one line per (object, function, symbol):\n"
 	"  OBJECT: FUNCTION+0xOFF: error: reference to private symbol 'S' of library 'L' [RULES:LINE: 'PATTERN']\n"
-	"followed by the library's hint and, when the object has DWARF, the source line.\n"
-	"A summary line ends every run (on standard error).\n\n"
-	"Exit status: 0 clean, 1 violations (errors), 2 usage error, bad rules or baseline, an\n"
-	"input that could not be read, or a library whose definitions could not be read. 2 wins\n"
-	"over 1: an incomplete audit is a failure. --write-baseline does not change it.\n";
+	"followed, when the object has DWARF, by its source line:\n"
+	"  SOURCE:LINE: note: 'S' is referenced here\n"
+	"After an object's findings comes, once per object, the hint of each library it\n"
+	"breaks (the rules' hint \"...\" line; not for findings all waived or in the baseline):\n"
+	"  OBJECT: note: hint: TEXT\n"
+	"(with --group-by, once per group instead). A summary line ends every run (on\n"
+	"standard error): symfence: audited N objects: E errors, W warnings, K notes.\n\n"
+	"Exit status:\n"
+	"  0  clean: no errors (warnings and notes do not fail)\n"
+	"  1  violations: errors (a reference to a private symbol not waived nor in the\n"
+	"     baseline; with --strict also stale patterns, waivers and baseline entries)\n"
+	"  2  usage error, bad rules or baseline, an input that could not be read, or a\n"
+	"     library whose definitions could not be read; 2 wins over 1 (an incomplete\n"
+	"     audit is a failure). --write-baseline does not change the status.\n";
 
 enum { OPT_ROOT = 256, OPT_BASELINE, OPT_WRITE_BASELINE, OPT_GROUP_BY, OPT_VMLINUX, OPT_STRICT };
 

@@ -869,6 +869,15 @@ expect_status 2 "bad -j" audit -r rules/dma.rules -j 0 drivers
 expect_status 2 "bad rules" audit -r missing.rules drivers
 expect_status 0 "--help" audit --help
 expect_output "--help shows the usage" "$T/out" "^Usage: symfence audit -r RULES"
+expect_output "--help: the rules' hint line" "$T/out" "the rules' hint \"\.\.\.\" line"
+expect_output "--help: the hint comes once per object" "$T/out" "once per object, the hint"
+expect_output "--help: the hint's line, as the report prints it" "$T/out" "^  OBJECT: note: hint: TEXT$"
+expect_output "--help: the source line, as the report prints it" "$T/out" \
+	"^  SOURCE:LINE: note: 'S' is referenced here$"
+expect_output "--help: exit statuses" "$T/out" "^Exit status:$"
+for st in "0  clean" "1  violations" "2  usage error"; do
+	expect_output "--help: exit status ${st%% *}" "$T/out" "^  $st"
+done
 cp "$T/out" help.out
 expect_status 0 "help audit" "$SYMFENCE" help audit
 cmp -s help.out "$T/out" && ok "'symfence help audit' is 'symfence audit --help'" ||
