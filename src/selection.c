@@ -310,7 +310,10 @@ int symfence_selection_match(void *arg, const char *name, const GElf_Sym *sym, E
 /* Suggestions cost a pass over the symbols each: only for the first few names. */
 #define SF_MAX_SUGGESTIONS 8
 
-/* The global or weak name of obj closest to name, for "did you mean", or NULL. */
+/*
+ * The global or weak name obj defines closest to name, for "did you mean", or
+ * NULL. Not an undefined one: it could not be localized here.
+ */
 static const char *sf_suggest_symbol(const struct symfence_object *obj, const char *name)
 {
 	struct sf_suggest sug;
@@ -322,7 +325,7 @@ static const char *sf_suggest_symbol(const struct symfence_object *obj, const ch
 		const char *n;
 
 		if (!symfence_object_sym(obj, i, &sym, NULL, &n) && *n &&
-		    GELF_ST_BIND(sym.st_info) != STB_LOCAL)
+		    GELF_ST_BIND(sym.st_info) != STB_LOCAL && sym.st_shndx != SHN_UNDEF)
 			sf_suggest_offer(&sug, n);
 	}
 	return sug.best;

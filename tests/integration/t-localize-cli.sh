@@ -207,6 +207,14 @@ expect_output "symbols file: misspelled: did you mean" "$T/out" \
 check "-s misspelled: nothing written" test ! -e "$T/r4.o"
 printf 'library mylib\n\tobjects lib.o\n\tprivate lib_helper undefined_fn\n' >"$T/undef.rules"
 cp "$x/features.o" "$T/features.o"
+# Only a defined global is suggested: an undefined one could not be localized here.
+expect_status 2 "-s close to an undefined name only" \
+	"$SYMFENCE" localize -s undefined_fm "$T/features.o" -o "$T/r4.o"
+expect_output "-s close to an undefined name only: no suggestion" "$T/out" \
+	"^$T/features.o: error: symbol 'undefined_fm' is not in this object \(--allow-missing ignores this\)\$"
+expect_status 2 "-s close to a defined name" "$SYMFENCE" localize -s featres_api "$T/features.o" -o "$T/r4.o"
+expect_output "-s close to a defined name: suggested" "$T/out" \
+	"^$T/features.o: error: symbol 'featres_api' is not in this object \(did you mean 'features_api'\?\) \(--allow-missing ignores this\)\$"
 printf 'library f\n\tobjects features.o\n\tprivate undefined_fn hidden_fn\n' >"$T/f.rules"
 expect_status 1 "-r: a private symbol that cannot be localized" \
 	"$SYMFENCE" localize -r "$T/f.rules" "$T/features.o" -o "$T/r4.o"

@@ -219,6 +219,10 @@ expect_output "show -r and -l: only that library" stdout '^library common  \[com
 if grep -q '^library iommu-dma' stdout; then fail "show -l: other libraries hidden"; else ok "show -l: other libraries hidden"; fi
 expect_status 2 "show -l with an unknown library" "$SYMFENCE" rules show -l nope good.rules
 expect_output "unknown library: message" "$T/out" "^symfence: error: no library 'nope' in these rules$"
+expect_status 2 "show -l with a misspelled library" "$SYMFENCE" rules show -l iommu-dam good.rules
+expect_output "show -l misspelled: did you mean" "$T/out" \
+	"^symfence: error: no library 'iommu-dam' in these rules \(did you mean 'iommu-dma'\?\)$"
+expect_output "show -l misspelled: the hint at --help" "$T/out" "^Try 'symfence rules show --help'\.$"
 expect_status 2 "show with a broken rules file" "$SYMFENCE" rules show rules/iommu-dma.rules
 expect_status 2 "show without a rules file" "$SYMFENCE" rules show
 echo "not an object" >bad.o
