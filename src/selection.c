@@ -7,6 +7,7 @@
 #include <symfence/localize.h>
 #include <symfence/selection.h>
 
+#include "input.h"
 #include "internal.h"
 #include "pattern.h"
 
@@ -227,9 +228,9 @@ int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_sele
 				  const struct symfence_policy *policy, const char *library,
 				  const char *root, const char *object_path)
 {
-	const char *rel = symfence_relative_path(object_path, root);
+	char *root_abs, *rel;
 	size_t i, found = 0;
-	int err;
+	int err = 0;
 
 	if (library) {
 		const struct symfence_library *lib = symfence_policy_find(policy, library);
@@ -247,16 +248,23 @@ int symfence_selection_add_policy(struct symfence_ctx *ctx, struct symfence_sele
 		}
 		return symfence_selection_add_library(sel, lib);
 	}
-	for (i = 0; i < symfence_policy_nlibs(policy); i++) {
+	/* The path as the audit matches it: normalised, below the root, no .xz/.zst/.gz. */
+	root_abs = realpath(root ? root : ".", NULL);
+	rel = sf_rule_path(object_path, root, root_abs);
+	free(root_abs);
+	if (!rel)
+		return -ENOMEM;
+	for (i = 0; i < symfence_policy_nlibs(policy) && !err; i++) {
 		const struct symfence_library *lib = symfence_policy_lib(policy, i);
 
 		if (symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS, rel) < 0)
 			continue;
 		err = symfence_selection_add_library(sel, lib);
-		if (err)
-			return err;
 		found++;
 	}
+	free(rel);
+	if (err)
+		return err;
 	if (!found) {
 		symfence_error(ctx, object_path,
 			       "belongs to no library of the rules (name one with -l LIBRARY)");

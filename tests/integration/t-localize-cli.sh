@@ -89,6 +89,17 @@ done
 expect_status 2 "-o OUT.ko.xz for a plain object" "$SYMFENCE" localize -s lib_helper "$lib" -o "$T/new.ko.xz"
 check "-o OUT.ko.xz for a plain object: nothing written" test ! -e "$T/new.ko.xz"
 if have xz; then
+	# -r: IN is matched as the audit matches it (no compression suffix, normalised).
+	mkdir -p "$T/mods"
+	xz -c "$lib" >"$T/mods/m.ko.xz"
+	printf 'library m\n\tobjects mods/m.ko\n\tprivate lib_helper lib_counter\n' >"$T/m.rules"
+	expect_status 0 "-r: a .ko.xz matched by its .ko pattern" \
+		"$SYMFENCE" localize -r "$T/m.rules" --root "$T" "$T/mods/m.ko.xz" -o "$T/m.ko"
+	check "-r: a .ko.xz: the rewrite of the plain object" cmp "$T/m.ko" "$T/plain.o"
+	rm -f "$T/m.ko"
+	expect_status 0 "-r: matched as the audit matches it (./, ..)" \
+		"$SYMFENCE" localize -r "$T/m.rules" --root "$T" "$T/./mods/../mods/m.ko.xz" -o "$T/m.ko"
+	rm -rf "$T/m.ko" "$T/mods" "$T/m.rules"
 	xz -c "$lib" | head -c 200 >"$T/cut.ko.xz"
 	expect_status 2 "a truncated .ko.xz" "$SYMFENCE" localize -s lib_helper "$T/cut.ko.xz" -o "$T/u.o"
 	expect_output "a truncated .ko.xz: the decompressor's error" "$T/out" \
