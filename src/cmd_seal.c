@@ -12,34 +12,42 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <symfence/archive.h>
 #include <symfence/link.h>
 
 #include "cli.h"
 
 static const char seal_usage[] =
-	"Usage: symfence seal -r RULES [-l LIBRARY] -o OUT.o [OBJECT... | @FILE...] [-- LD-ARGS...]\n\n"
+	"Usage: symfence seal -r RULES [-l LIBRARY] -o OUT.o [OBJECT... | @FILE...] [-- LD-ARGS...]\n"
+	"       symfence seal -r RULES [-l LIBRARY] --archive ARCHIVE -o OUT.o [-- LD-ARGS...]\n\n"
 	"Partially links the library's objects with the real linker (ld -r), then turns\n"
 	"the library's private symbols into local ones, so nothing outside can link to them.\n"
 	"Objects come from the command line (@FILE: the blank-separated paths in FILE, like\n"
-	"kbuild's .mod files), else from the library's 'objects' patterns.\n\n"
+	"kbuild's .mod files), else from the library's 'objects' patterns.\n"
+	"With --archive, they are the members of the thin archive ARCHIVE (vmlinux.a) that\n"
+	"the 'objects' patterns match, and OUT.o replaces them in ARCHIVE, at the first one's\n"
+	"place; refused when that would change the order of the initcalls.\n\n"
 	"  -r, --rules FILE     rules file (repeatable)\n"
 	"  -l, --library NAME   the library to seal (needed when the rules have several)\n"
 	"  -o, --output OUT     the composite object to write (atomically)\n"
-	"      --root DIR       object patterns are relative to DIR (default: .)\n"
+	"      --archive AR     seal the library's members of the thin archive AR in AR\n"
+	"      --root DIR       object patterns are relative to DIR (default: ., with\n"
+	"                       --archive the archive's directory)\n"
 	"      --ld LINKER      the linker (default: $LD, else ${CROSS_COMPILE}ld, else ld)\n"
 	"  -q, --quiet          no summary line\n"
 	"  -v, --verbose        show the linker command and the symbols localized\n"
 	"  -h, --help           show this help\n\n"
 	"LD-ARGS after '--' go to the linker before the objects (e.g. -m elf_x86_64, -EL).\n"
-	"Exit status: 0 sealed, 1 a private symbol cannot be localized safely,\n"
-	"2 usage, rules, linker or input error.\n";
+	"Exit status: 0 sealed, 1 a private symbol cannot be localized safely (or, with\n"
+	"--archive, the initcall order would change), 2 usage, rules, linker or input error.\n";
 
-enum { OPT_ROOT = 256, OPT_LD };
+enum { OPT_ROOT = 256, OPT_LD, OPT_ARCHIVE };
 
 static const struct option seal_options[] = {
 	{ "rules", required_argument, NULL, 'r' },
 	{ "library", required_argument, NULL, 'l' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "archive", required_argument, NULL, OPT_ARCHIVE },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "ld", required_argument, NULL, OPT_LD },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -52,7 +60,7 @@ static const struct option seal_options[] = {
 struct seal_args {
 	const char **rules;
 	size_t nrules;
-	const char *library, *output, *root;
+	const char *library, *output, *root, *archive;
 	char **args; /* OBJECT and @FILE arguments */
 	size_t nargs;
 	struct symfence_link_opts link;
@@ -88,6 +96,9 @@ static int seal_parse(struct symfence_ctx *ctx, int argc, char **argv, struct se
 		case OPT_ROOT:
 			a->root = optarg;
 			break;
+		case OPT_ARCHIVE:
+			a->archive = optarg;
+			break;
 		case OPT_LD:
 			a->link.ld = optarg;
 			break;
@@ -110,6 +121,10 @@ static int seal_parse(struct symfence_ctx *ctx, int argc, char **argv, struct se
 		return cli_usage_error(ctx, "seal",
 				       !a->nrules ? "no rules: give -r RULES"
 						  : "no output: give -o OUT.o");
+	if (a->archive && a->nargs)
+		return cli_usage_error(
+			ctx, "seal",
+			"--archive excludes OBJECT arguments: the library's members in the archive are what is linked");
 	return -1;
 }
 
@@ -166,6 +181,68 @@ static int seal_objects(struct symfence_ctx *ctx, const struct seal_args *a,
 }
 
 /*
+ * The objects to link with --archive: the library's members of the archive
+ * (whose member name the output gets, in *name), in archive order.
+ */
+static int seal_members(struct symfence_ctx *ctx, const struct seal_args *a,
+			const struct symfence_library *lib,
+			const struct symfence_output_guard *guard, struct symfence_archive *ar,
+			char **name, char ***objs, size_t *nobjs)
+{
+	size_t i, n;
+
+	if (symfence_archive_check_output(ctx, ar, lib, a->root, guard, name) ||
+	    symfence_archive_select(ctx, ar, lib, a->root))
+		return -EINVAL;
+	n = symfence_archive_nselected(ar);
+	*objs = calloc(n, sizeof(**objs));
+	if (!*objs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		size_t at = symfence_archive_selected(ar, i);
+
+		(*objs)[i] = strdup(symfence_archive_member_file(ar, at));
+		if (!(*objs)[i]) {
+			symfence_strv_free(*objs, i);
+			*objs = NULL;
+			return -ENOMEM;
+		}
+		if (ctx->verbose)
+			fprintf(stderr, "symfence: member %zu of %s: %s\n", at + 1, a->archive,
+				symfence_archive_member(ar, at));
+	}
+	*nobjs = n;
+	return 0;
+}
+
+/*
+ * With --archive: checks the initcall order, then writes the sealed object
+ * and the archive, both or neither. Returns an exit status.
+ */
+static int seal_write_archive(struct symfence_ctx *ctx, const struct seal_args *a,
+			      const struct symfence_library *lib, struct symfence_archive *ar,
+			      const char *name, const struct symfence_object *obj,
+			      const struct symfence_plan *plan)
+{
+	char *tmp_obj = NULL, *tmp_ar = NULL;
+	int err;
+
+	err = symfence_archive_check_order(ctx, ar, symfence_library_name(lib), obj);
+	if (err)
+		return err == -EPERM ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_FAILURE;
+	err = symfence_plan_write_temp(ctx, plan, a->output, 0666 & ~cli_umask(), &tmp_obj);
+	if (!err)
+		err = symfence_archive_write_sealed(ctx, ar, name, tmp_obj, &tmp_ar);
+	if (!err)
+		err = symfence_rename_both(ctx, tmp_obj, a->output, tmp_ar, a->archive);
+	else if (tmp_obj)
+		unlink(tmp_obj);
+	free(tmp_obj);
+	free(tmp_ar);
+	return err ? SYMFENCE_EXIT_FAILURE : SYMFENCE_EXIT_OK;
+}
+
+/*
  * Links objs and plans the localization of lib's private symbols in the
  * result: *tmp is the linked object, *obj and *plan its plan. Returns an exit
  * status (SYMFENCE_EXIT_OK to go on).
@@ -206,28 +283,36 @@ out:
 	return status;
 }
 
+/* The summary: with --archive, also how many members the sealed object replaced. */
 static void seal_report(struct symfence_ctx *ctx, const struct seal_args *a,
-			const struct symfence_library *lib, const struct symfence_plan *plan)
+			const struct symfence_library *lib, const struct symfence_plan *plan,
+			const struct symfence_archive *ar, const char *name)
 {
-	size_t i, n = symfence_plan_count(plan);
+	size_t i, n = symfence_plan_count(plan), m = ar ? symfence_archive_nselected(ar) : 0;
 
 	if (ctx->verbose)
 		for (i = 0; i < n; i++)
 			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
-	if (!a->quiet)
-		printf("symfence: sealed %s: %zu private symbol%s localized, %zu public\n",
-		       symfence_library_name(lib), n, n == 1 ? "" : "s", symfence_plan_kept(plan));
+	if (a->quiet)
+		return;
+	printf("symfence: sealed %s: %zu private symbol%s localized, %zu public",
+	       symfence_library_name(lib), n, n == 1 ? "" : "s", symfence_plan_kept(plan));
+	if (ar)
+		printf("; %zu member%s of %s replaced by %s", m, m == 1 ? "" : "s", a->archive,
+		       name);
+	printf("\n");
 }
 
 int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 {
 	struct seal_args a = { .link = { .show = seal_show, .show_arg = ctx } };
+	struct symfence_archive *ar = NULL;
 	struct symfence_policy *policy = NULL;
 	struct symfence_object *obj = NULL;
 	struct symfence_plan *plan = NULL;
 	const struct symfence_library *lib;
 	struct symfence_output_guard guard;
-	char **objs = NULL, *linked = NULL;
+	char **objs = NULL, *linked = NULL, *member = NULL;
 	size_t nobjs = 0, i;
 	bool clash = false;
 	int status;
@@ -253,17 +338,22 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 		clash |= symfence_output_guard_check(ctx, &guard, "the rules file",
 						     symfence_policy_file(policy, i)) != 0;
 	lib = clash ? NULL : symfence_policy_pick(ctx, policy, a.library);
-	if (!lib || seal_objects(ctx, &a, lib, &guard, &objs, &nobjs))
+	if (!lib)
+		goto out;
+	if (a.archive ? symfence_archive_open(ctx, a.archive, &ar) ||
+				seal_members(ctx, &a, lib, &guard, ar, &member, &objs, &nobjs)
+		      : seal_objects(ctx, &a, lib, &guard, &objs, &nobjs))
 		goto out;
 	status = seal_link_plan(ctx, &a, lib, objs, nobjs, &linked, &obj, &plan);
 	if (status != SYMFENCE_EXIT_OK)
 		goto out;
 	/* The mode ld -r gives its output: 0666 less the umask. */
-	status = SYMFENCE_EXIT_FAILURE;
-	if (symfence_plan_write(ctx, plan, a.output, 0666 & ~cli_umask()))
-		goto out;
-	seal_report(ctx, &a, lib, plan);
-	status = SYMFENCE_EXIT_OK;
+	if (ar)
+		status = seal_write_archive(ctx, &a, lib, ar, member, obj, plan);
+	else if (symfence_plan_write(ctx, plan, a.output, 0666 & ~cli_umask()))
+		status = SYMFENCE_EXIT_FAILURE;
+	if (status == SYMFENCE_EXIT_OK)
+		seal_report(ctx, &a, lib, plan, ar, member);
 out:
 	symfence_plan_free(plan);
 	symfence_object_free(obj);
@@ -271,6 +361,8 @@ out:
 		unlink(linked);
 	free(linked);
 	symfence_strv_free(objs, nobjs);
+	free(member);
+	symfence_archive_free(ar);
 	symfence_policy_free(policy);
 	free(a.rules);
 	return status;
