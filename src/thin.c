@@ -208,15 +208,15 @@ size_t symfence_archive_selected(const struct symfence_archive *ar, size_t i)
 
 /*
  * What the objects patterns see of a member named name: the name, or with
- * root, its path relative to root (lexically; a relative path is taken from
- * the current directory when root is absolute). NULL: out of memory.
+ * root (even "."), its path relative to root (lexically; a relative path is
+ * taken from the current directory when root is absolute). NULL: out of memory.
  */
 static char *pattern_path(const struct symfence_archive *ar, const char *name, const char *root)
 {
 	char *full, *r, *abs = NULL, cwd[PATH_MAX];
 	const char *rel;
 
-	if (!root || !strcmp(root, "."))
+	if (!root)
 		return strdup(symfence_relative_path(name, NULL));
 	full = sf_path_join(sf_path_dir(ar->path), sf_path_dir_len(ar->path), name, strlen(name));
 	r = strdup(root);
@@ -290,6 +290,22 @@ static char *real_file(struct symfence_ctx *ctx, const char *file)
 	return out;
 }
 
+/* Has the archive a member that lib's objects patterns match? */
+static bool library_in(const struct symfence_archive *ar, const struct symfence_library *lib,
+		       const char *root)
+{
+	bool found = false;
+	size_t i;
+
+	for (i = 0; !found && i < ar->n; i++) {
+		char *path = pattern_path(ar, ar->m[i].name, root);
+
+		found = path && symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS, path) >= 0;
+		free(path);
+	}
+	return found;
+}
+
 int symfence_archive_check_output(struct symfence_ctx *ctx, const struct symfence_archive *ar,
 				  const struct symfence_library *lib, const char *root,
 				  const struct symfence_output_guard *guard, char **name)
@@ -309,25 +325,30 @@ int symfence_archive_check_output(struct symfence_ctx *ctx, const struct symfenc
 		goto out;
 	}
 	rel = relative_name(rout, rar);
-	if (!rel)
+	matched = rel ? pattern_path(ar, rel, root) : NULL;
+	if (!matched)
 		goto nomem;
-	for (i = 0; i < ar->n; i++)
-		if (!strcmp(ar->m[i].name, rel)) {
-			symfence_error(
-				ctx, ar->path,
-				"already sealed: it has a member named like the output, '%s'; seal the archive as ar made it, once",
-				rel);
-			goto out;
-		}
 	if (symfence_output_guard_check(ctx, guard, "the archive", ar->path))
 		goto out;
+	/*
+	 * A member of the output's name is the output's file. With the library's
+	 * members gone, it is the sealed object of an earlier seal; else it is
+	 * one of the inputs.
+	 */
+	for (i = 0; i < ar->n; i++)
+		if (!strcmp(ar->m[i].name, rel))
+			break;
+	if (i < ar->n && !library_in(ar, lib, root)) {
+		symfence_error(
+			ctx, ar->path,
+			"already sealed: it has a member named like the output, '%s'; seal the archive as ar made it, once",
+			rel);
+		goto out;
+	}
 	for (i = 0; guard->exists && i < ar->n; i++)
 		if (ar->m[i].dev == guard->dev && ar->m[i].ino == guard->ino &&
 		    symfence_output_guard_check(ctx, guard, "the member", ar->m[i].file))
 			goto out;
-	matched = pattern_path(ar, rel, root);
-	if (!matched)
-		goto nomem;
 	k = symfence_library_match_object(lib, SYMFENCE_PAT_OBJECTS, matched);
 	if (k >= 0) {
 		symfence_library_pattern(lib, SYMFENCE_PAT_OBJECTS, (size_t)k, &info);
