@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <symfence/archive.h>
-#include <symfence/link.h>
-
 #include "cli.h"
 
 static const char seal_usage[] =
@@ -327,6 +324,8 @@ int cmd_seal(struct symfence_ctx *ctx, int argc, char **argv)
 	/* The output may not be an input: checked before anything is read or written. */
 	symfence_output_guard_init(&guard, a.output);
 	clash = seal_clash(ctx, &guard, "the rules file", (char **)a.rules, a.nrules);
+	if (a.archive) /* its members as soon as it is read */
+		clash |= symfence_output_guard_check(ctx, &guard, "the archive", a.archive) != 0;
 	for (i = 0; i < a.nargs; i++)
 		clash |= symfence_output_guard_check(ctx, &guard,
 						     a.args[i][0] == '@' ? "the object list"
