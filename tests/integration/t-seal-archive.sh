@@ -335,9 +335,15 @@ for sec in .initcall2.init .init.setup; do
 		fail "the sealed object has no relocations in $sec"
 done
 
-# -v: the members and the linker command.
-rm -f vmlinux.a symfence-arm-dma.o && cp orig.a vmlinux.a
-expect_status 0 "seal --archive -v" "$SYMFENCE" seal -v -r dma.rules --archive vmlinux.a -o symfence-arm-dma.o
+# -v: the members and the linker command. The archive keeps its mode, the
+# sealed object gets what ld -r gives (0666 less the umask).
+rm -f vmlinux.a symfence-arm-dma.o && cp orig.a vmlinux.a && chmod 0604 vmlinux.a
+(umask 027 && "$SYMFENCE" seal -v -r dma.rules --archive vmlinux.a -o symfence-arm-dma.o) >"$T/out" 2>&1
+st=$?
+[ $st = 0 ] && ok "seal --archive -v" || fail "seal --archive -v: exit $st"
+[ "$(stat -c %a vmlinux.a) $(stat -c %a symfence-arm-dma.o)" = "604 640" ] &&
+	ok "the archive keeps its mode, the object gets 0666 less the umask" ||
+	fail "modes: archive $(stat -c %a vmlinux.a), object $(stat -c %a symfence-arm-dma.o)"
 expect_output "-v names each member with its position" "$T/out" '^symfence: member 5 of vmlinux.a: kernel/dma/direct.o$'
 expect_output "-v shows the linker command" "$T/out" '^symfence: running ld -r -o .*symfence-ld.* @.*\.rsp  \(.* lists 4 objects\)$'
 "$SYMFENCE" seal --help | grep -q -- '--archive AR' && ok "seal --help shows --archive" ||
