@@ -37,10 +37,15 @@
  * quietly; we say the archive is truncated, so that no member goes unaudited
  * unnoticed). The symbol and name tables are recognised wherever they are,
  * not only first.
+ *
+ * The writer writes thin archives only, as GNU ar does (bfd's
+ * _bfd_write_archive_contents() for ELF targets): see sf_ar_thin_image().
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <symfence/diag.h>
+#include <symfence/object.h>
 
 #include "archive.h"
 #include "internal.h"
@@ -64,6 +69,7 @@ struct ar_walk {
 	const unsigned char *p;
 	size_t size;
 	bool thin;
+	bool symtab;		    /* a symbol table was seen */
 	const unsigned char *names; /* the long-name table, NULL until one is seen */
 	size_t nnames;
 	char *buf; /* the current member's name */
@@ -203,7 +209,7 @@ static int read_member(struct ar_walk *w, uint64_t pos, struct sf_ar_member *m, 
 	m->thin = w->thin;
 	if (field_is(h, "/") || field_is(h, "/SYM64/") || field_is(h, "__.SYMDEF") ||
 	    field_is(h, "__.SYMDEF/") || !memcmp(h, "__.SYMDEF SORTED", AR_NAME_LEN)) {
-		special = true;
+		special = w->symtab = true;
 	} else if (field_is(h, "//") || field_is(h, "ARFILENAMES/")) {
 		special = true;
 		if (size <= w->size - data) {
@@ -229,6 +235,7 @@ static int read_member(struct ar_walk *w, uint64_t pos, struct sf_ar_member *m, 
 		data += len;
 		size -= len;
 		special = is_symdef(w->buf);
+		w->symtab |= special;
 	} else {
 		e = memchr(h, '\0', AR_MAX_NAMELEN);
 		if (!e)
@@ -264,6 +271,12 @@ static int read_member(struct ar_walk *w, uint64_t pos, struct sf_ar_member *m, 
 int sf_ar_walk(struct symfence_ctx *ctx, const char *name, const unsigned char *p, size_t size,
 	       sf_ar_member_fn *fn, void *arg)
 {
+	return sf_ar_walk_info(ctx, name, p, size, fn, arg, NULL);
+}
+
+int sf_ar_walk_info(struct symfence_ctx *ctx, const char *name, const unsigned char *p, size_t size,
+		    sf_ar_member_fn *fn, void *arg, struct sf_ar_info *info)
+{
 	struct ar_walk w = { .ctx = ctx, .file = name, .p = p, .size = size };
 	struct sf_ar_member m;
 	uint64_t pos = AR_MAGIC_LEN, next = 0;
@@ -285,5 +298,192 @@ int sf_ar_walk(struct symfence_ctx *ctx, const char *name, const unsigned char *
 		pos = next;
 	}
 	free(w.buf);
+	if (info)
+		info->symtab = w.symtab;
 	return ret;
+}
+
+/*
+ * The writer. A header's fields are written as bfd's _bfd_ar_spacepad()
+ * does: the number, then spaces to the field's width.
+ */
+#define AR_DATE 16
+#define AR_UID 28
+#define AR_GID 34
+#define AR_MODE 40
+
+static void put_field(unsigned char *h, size_t at, size_t width, const char *fmt,
+		      unsigned long long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), fmt, v);
+
+	memcpy(h + at, buf, (size_t)n < width ? (size_t)n : width);
+}
+
+/* A header: spaces, name (when given), the numbers (those < 0 left blank), size, "`\n". */
+static void put_header(unsigned char *h, const char *name, long long date, long long uid,
+		       long long gid, long long mode, uint64_t size)
+{
+	memset(h, ' ', AR_HDR_LEN);
+	if (name)
+		memcpy(h, name, strlen(name));
+	if (date >= 0)
+		put_field(h, AR_DATE, 12, "%llu", (unsigned long long)date);
+	if (uid >= 0)
+		put_field(h, AR_UID, 6, "%llu", (unsigned long long)uid);
+	if (gid >= 0)
+		put_field(h, AR_GID, 6, "%llu", (unsigned long long)gid);
+	if (mode >= 0)
+		put_field(h, AR_MODE, 8, "%llo", (unsigned long long)mode);
+	put_field(h, AR_SIZE, 10, "%llu", (unsigned long long)size);
+	memcpy(h + AR_FMAG, "`\n", 2);
+}
+
+static void put_be32(unsigned char *p, uint64_t v)
+{
+	sf_put(p, 4, v, true);
+}
+
+int sf_ar_thin_image(struct symfence_ctx *ctx, const char *archive, const struct sf_ar_entry *m,
+		     size_t n, bool symtab, unsigned char **out, size_t *size)
+{
+	uint64_t names = 0, nsyms = 0, strs = 0, map = 0, first, total, at;
+	uint64_t *stroff = NULL;
+	unsigned char *img = NULL, *p;
+	size_t i, j;
+
+	*out = NULL;
+	*size = 0;
+	stroff = sf_xcalloc(n + 1, sizeof(*stroff));
+	if (!stroff)
+		goto nomem;
+	/* The "//" table: every name, "name/\n"; a name equal to the one before is not repeated. */
+	for (i = 0; i < n; i++) {
+		if (i && !strcmp(m[i].name, m[i - 1].name)) {
+			stroff[i] = stroff[i - 1];
+			continue;
+		}
+		stroff[i] = names;
+		names += strlen(m[i].name) + 2;
+	}
+	for (i = 0; symtab && i < n; i++) {
+		nsyms += m[i].nsyms;
+		strs += m[i].symslen;
+	}
+	if (symtab)
+		map = 4 + 4 * nsyms + strs;
+	/* Each table's size is even in its header, the pad byte after its data. */
+	first = AR_MAGIC_LEN + (symtab ? AR_HDR_LEN + map + (map & 1) : 0) +
+		(names ? AR_HDR_LEN + names + (names & 1) : 0);
+	total = first + (uint64_t)n * AR_HDR_LEN;
+	if (symtab && first + (n ? (uint64_t)(n - 1) * AR_HDR_LEN : 0) > UINT32_MAX) {
+		free(stroff);
+		symfence_error(ctx, archive, "too many members for a 32-bit symbol table");
+		return -EFBIG;
+	}
+	if (total > SIZE_MAX || !(img = malloc((size_t)total)))
+		goto nomem;
+	memcpy(img, "!<thin>\n", AR_MAGIC_LEN);
+	p = img + AR_MAGIC_LEN;
+	if (symtab) {
+		/* bfd's coff_write_armap(): count, each symbol's member offset, the names. */
+		put_header(p, "/", 0, 0, 0, 0, map + (map & 1));
+		p += AR_HDR_LEN;
+		put_be32(p, nsyms);
+		p += 4;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < m[i].nsyms; j++, p += 4)
+				put_be32(p, first + (uint64_t)i * AR_HDR_LEN);
+		for (i = 0; i < n; i++) {
+			if (m[i].symslen)
+				memcpy(p, m[i].syms, m[i].symslen);
+			p += m[i].symslen;
+		}
+		if (map & 1)
+			*p++ = '\0';
+	}
+	if (names) {
+		put_header(p, "//", -1, -1, -1, -1, names + (names & 1));
+		p += AR_HDR_LEN;
+		for (i = 0; i < n; i++) {
+			if (i && !strcmp(m[i].name, m[i - 1].name))
+				continue;
+			at = strlen(m[i].name);
+			memcpy(p, m[i].name, at);
+			p += at;
+			*p++ = '/';
+			*p++ = '\n';
+		}
+		if (names & 1)
+			*p++ = '\n';
+	}
+	for (i = 0; i < n; i++, p += AR_HDR_LEN) {
+		char num[16];
+
+		if (m[i].size > 9999999999ULL) {
+			free(img);
+			free(stroff);
+			symfence_error(ctx, archive, "member '%s' is too large for an ar header",
+				       m[i].name);
+			return -EFBIG;
+		}
+		put_header(p, NULL, 0, 0, 0, 0644, m[i].size);
+		/*
+		 * "/N": the name's offset in the table, in bytes 0-14. Byte 15 is
+		 * what bfd's short name left there: the '/' after a name of 15.
+		 */
+		snprintf(num, sizeof(num), "/%llu", (unsigned long long)stroff[i]);
+		memcpy(p, num, strlen(num));
+		if (strlen(m[i].name) == AR_MAX_NAMELEN)
+			p[AR_MAX_NAMELEN] = '/';
+	}
+	free(stroff);
+	*out = img;
+	*size = (size_t)total;
+	return 0;
+nomem:
+	free(stroff);
+	symfence_error(ctx, archive, "out of memory");
+	return -ENOMEM;
+}
+
+int sf_ar_symbols(struct symfence_ctx *ctx, const struct symfence_object *obj, char **syms,
+		  size_t *symslen, size_t *nsyms)
+{
+	size_t i, len = 0, cap = 0, n = 0, l;
+	const char *name;
+	char *buf = NULL, *grown;
+	GElf_Sym sym;
+	int bind;
+
+	*syms = NULL;
+	*symslen = *nsyms = 0;
+	for (i = 1; i < symfence_object_nsyms(obj); i++) {
+		if (symfence_object_sym(obj, i, &sym, NULL, &name))
+			continue;
+		bind = GELF_ST_BIND(sym.st_info);
+		if (sym.st_shndx == SHN_UNDEF ||
+		    !(bind == STB_GLOBAL || bind == STB_WEAK || bind == STB_GNU_UNIQUE ||
+		      sym.st_shndx == SHN_COMMON))
+			continue;
+		l = strlen(name) + 1;
+		if (len + l > cap) {
+			cap = (len + l) * 2 + 256;
+			grown = realloc(buf, cap);
+			if (!grown) {
+				free(buf);
+				symfence_error(ctx, symfence_object_name(obj), "out of memory");
+				return -ENOMEM;
+			}
+			buf = grown;
+		}
+		memcpy(buf + len, name, l);
+		len += l;
+		n++;
+	}
+	*syms = buf;
+	*symslen = len;
+	*nsyms = n;
+	return 0;
 }

@@ -4,14 +4,15 @@
  * bfd reads them: a walk over the members with a callback. archive.c says
  * which forms are understood.
  */
-#ifndef SYMFENCE_ARCHIVE_H
-#define SYMFENCE_ARCHIVE_H
+#ifndef SYMFENCE_ARCHIVE_INT_H
+#define SYMFENCE_ARCHIVE_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct symfence_ctx;
+struct symfence_object;
 
 /* One member of an ar archive, as sf_ar_walk() hands it over. */
 struct sf_ar_member {
@@ -38,5 +39,46 @@ bool sf_is_archive(const unsigned char *p, size_t size);
  */
 int sf_ar_walk(struct symfence_ctx *ctx, const char *name, const unsigned char *p, size_t size,
 	       sf_ar_member_fn *fn, void *arg);
+
+/* What a walk saw besides the members. */
+struct sf_ar_info {
+	bool symtab; /* a symbol table: "/", "/SYM64/" or a BSD "__.SYMDEF" */
+};
+
+/* sf_ar_walk(), and what it saw besides the members into *info. */
+int sf_ar_walk_info(struct symfence_ctx *ctx, const char *name, const unsigned char *p, size_t size,
+		    sf_ar_member_fn *fn, void *arg, struct sf_ar_info *info);
+
+/* One member of a thin archive to write. */
+struct sf_ar_entry {
+	const char *name; /* as stored: its path relative to the archive's directory */
+	uint64_t size;	  /* of its file, for its header */
+	const char *syms; /* its symbol-table names, each NUL-terminated, back to back */
+	size_t symslen;	  /* bytes of syms */
+	size_t nsyms;
+};
+
+/*
+ * The thin archive of these members, in this order, byte for byte as GNU ar
+ * (binutils 2.40) writes it with "ar cDPrT" (symtab) or "ar cDPrST" run in
+ * the archive's directory with the names as given: every name in the "//"
+ * table (one entry for consecutive equal names), a 15-character name's
+ * header keeping the '/' that ends its short form, deterministic headers
+ * (date, uid and gid 0, mode 644), and with symtab a "/" table of each
+ * member's names at the offset of its header. *out is malloc'd. archive
+ * names the archive in messages.
+ */
+int sf_ar_thin_image(struct symfence_ctx *ctx, const char *archive, const struct sf_ar_entry *m,
+		     size_t n, bool symtab, unsigned char **out, size_t *size);
+
+/*
+ * The names GNU ar lists for the ELF file obj in an archive's symbol table:
+ * those of its defined global, weak and STB_GNU_UNIQUE symbols, and of its
+ * common ones, in symbol-table order (bfd: BSF_GLOBAL, BSF_WEAK,
+ * BSF_GNU_UNIQUE or a common section, not undefined). *syms is malloc'd
+ * (NULL when there are none), as sf_ar_entry wants them.
+ */
+int sf_ar_symbols(struct symfence_ctx *ctx, const struct symfence_object *obj, char **syms,
+		  size_t *symslen, size_t *nsyms);
 
 #endif

@@ -391,38 +391,6 @@ bool sf_module_name(const char *path, char *buf, size_t size)
 	return true;
 }
 
-/* Removes "." components and empty ones, and folds "dir/.." lexically, in place. */
-static void normalise(char *path)
-{
-	char *p = path, *out, *start, *prev;
-	size_t len;
-
-	if (*p == '/')
-		p++;
-	out = start = p;
-	while (*p) {
-		len = strcspn(p, "/");
-		prev = out;
-		while (prev > start && prev[-1] != '/')
-			prev--; /* the last component written: [prev, out) */
-		if (len == 0 || (len == 1 && p[0] == '.')) {
-			/* nothing */
-		} else if (len == 2 && !strncmp(p, "..", 2) && out > start &&
-			   !(out - prev == 2 && !strncmp(prev, "..", 2))) {
-			out = prev > start ? prev - 1 : start;
-		} else if (!(len == 2 && !strncmp(p, "..", 2) && start > path && out == start)) {
-			if (out > start)
-				*out++ = '/'; /* out < p: nothing unread is overwritten */
-			memmove(out, p, len);
-			out += len;
-		}
-		p += len + (p[len] == '/');
-	}
-	*out = '\0';
-	if (!*path)
-		strcpy(path, ".");
-}
-
 char *sf_rule_path(const char *path, const char *root, const char *root_abs)
 {
 	char *copy = strndup(path, sf_strip_compression(path));
@@ -431,44 +399,12 @@ char *sf_rule_path(const char *path, const char *root, const char *root_abs)
 
 	if (!copy)
 		return NULL;
-	normalise(copy);
+	sf_path_normalise(copy);
 	rel = copy[0] == '/' ? symfence_relative_path(copy, root_abs)
 			     : symfence_relative_path(copy, root);
 	res = strdup(rel);
 	free(copy);
 	return res;
-}
-
-/* dir/name, without "./" when dir is "." and without a doubled '/'. */
-static char *join(const char *dir, size_t dirlen, const char *name, size_t namelen)
-{
-	char *s;
-
-	if (name[0] == '/' || (dirlen == 1 && dir[0] == '.'))
-		dirlen = 0;
-	s = malloc(dirlen + namelen + 2);
-	if (!s)
-		return NULL;
-	memcpy(s, dir, dirlen);
-	if (dirlen && dir[dirlen - 1] != '/')
-		s[dirlen++] = '/';
-	memcpy(s + dirlen, name, namelen);
-	s[dirlen + namelen] = '\0';
-	return s;
-}
-
-static size_t dir_len(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return 1; /* "." */
-	return slash == path ? 1 : (size_t)(slash - path);
-}
-
-static const char *dir_of(const char *path)
-{
-	return strrchr(path, '/') ? path : ".";
 }
 
 /* ---- the list ---- */
@@ -636,7 +572,7 @@ static int ar_member(void *arg, const struct sf_ar_member *m)
 
 	if (asprintf(&display, "%s(%s)", w->path, name) < 0)
 		return -ENOMEM;
-	file = join(dir_of(w->path), dir_len(w->path), name, m->namelen);
+	file = sf_path_join(sf_path_dir(w->path), sf_path_dir_len(w->path), name, m->namelen);
 	if (!file)
 		goto out;
 	if (m->thin) {
@@ -799,7 +735,7 @@ static int walk(struct sf_inputs *s, const char *dir, int depth, size_t *found, 
 	if (!err)
 		sf_sort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && !err; i++) {
-		char *path = join(dir, strlen(dir), names[i], strlen(names[i]));
+		char *path = sf_path_join(dir, strlen(dir), names[i], strlen(names[i]));
 		struct stat st;
 
 		if (!path) {
@@ -859,7 +795,7 @@ static int try_module(struct sf_inputs *s, const char *dir, const char *base)
 	int err;
 
 	for (i = 0; i < ARRAY_SIZE(sfx); i++) {
-		char *path = NULL, *joined = join(dir, strlen(dir), base, strlen(base));
+		char *path = NULL, *joined = sf_path_join(dir, strlen(dir), base, strlen(base));
 
 		if (!joined || asprintf(&path, "%s%s", joined, sfx[i]) < 0) {
 			free(joined);
@@ -893,7 +829,7 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 	f = fopen(order, "re");
 	if (!f)
 		return input_error(s, order, 0, "cannot open: %s", strerror(errno));
-	dir = strndup(dir_of(order), dir_len(order));
+	dir = strndup(sf_path_dir(order), sf_path_dir_len(order));
 	if (!dir) {
 		fclose(f);
 		return -ENOMEM;

@@ -48,6 +48,23 @@ struct symfence_ctx;
 int sf_map_file(struct symfence_ctx *ctx, const char *path, const unsigned char **p, size_t *size,
 		unsigned int *mode);
 
+/*
+ * Creates a file of its own beside path: ".BASE.TAG.XXXXXX" in path's
+ * directory (mkostemp: mode 0600, close-on-exec). *tmp gets its name
+ * (malloc'd); returns its descriptor, or a negative errno with the error
+ * reported naming path. The one temporary-file scheme of the library.
+ */
+int sf_temp_beside(struct symfence_ctx *ctx, const char *path, const char *tag, char **tmp);
+
+/* Removes "." components and empty ones, and folds "dir/.." lexically, in place. */
+void sf_path_normalise(char *path);
+/* dir/name (the first dirlen bytes of dir), without "./" when dir is "." and without a doubled '/'.
+ */
+char *sf_path_join(const char *dir, size_t dirlen, const char *name, size_t namelen);
+/* The directory of path, as sf_path_join() takes it: sf_path_dir() and sf_path_dir_len() bytes. */
+const char *sf_path_dir(const char *path);
+size_t sf_path_dir_len(const char *path);
+
 /* qsort() that accepts an empty (possibly NULL) array: qsort(NULL, 0, ...) is undefined. */
 static inline void sf_sort(void *base, size_t n, size_t size,
 			   int (*cmp)(const void *, const void *))

@@ -1166,8 +1166,9 @@ int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *pl
 	return err;
 }
 
-int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan,
-			const char *path, unsigned int mode)
+/* Writes the rewritten object: to path atomically, or with tmp to a temporary beside it. */
+static int plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan, const char *path,
+		      unsigned int mode, char **tmp)
 {
 	struct sf_patches ps;
 	struct iovec *iov;
@@ -1179,8 +1180,12 @@ int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *pl
 		size_t size;
 
 		err = symfence_plan_apply(ctx, plan, &buf, &size);
-		if (!err)
-			err = symfence_write_atomic(ctx, path, buf, size, mode);
+		if (!err) {
+			struct iovec one = { buf, size };
+
+			err = tmp ? symfence_write_temp_iov(ctx, path, &one, 1, mode, tmp)
+				  : symfence_write_atomic_iov(ctx, path, &one, 1, mode);
+		}
 		free(buf);
 		return err;
 	}
@@ -1203,8 +1208,22 @@ int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *pl
 	}
 	if (at < plan->elf_size)
 		iov[n++] = (struct iovec){ (void *)(plan->obj->image + at), plan->elf_size - at };
-	err = symfence_write_atomic_iov(ctx, path, iov, n, mode);
+	err = tmp ? symfence_write_temp_iov(ctx, path, iov, n, mode, tmp)
+		  : symfence_write_atomic_iov(ctx, path, iov, n, mode);
 	free(iov);
 	sf_patches_free(&ps);
 	return err;
+}
+
+int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			const char *path, unsigned int mode)
+{
+	return plan_write(ctx, plan, path, mode, NULL);
+}
+
+int symfence_plan_write_temp(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			     const char *path, unsigned int mode, char **tmp)
+{
+	*tmp = NULL;
+	return plan_write(ctx, plan, path, mode, tmp);
 }

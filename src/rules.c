@@ -1362,3 +1362,67 @@ out:
 		close(rootfd);
 	return w.err;
 }
+
+int symfence_library_object_files(struct symfence_ctx *ctx, const struct symfence_library *lib,
+				  const char *root, char ***paths, size_t *npaths)
+{
+	char **v, *full;
+	size_t n, i;
+	int err;
+
+	err = symfence_library_expand_objects(ctx, lib, root, &v, &n);
+	if (err)
+		return err;
+	for (i = 0; root && strcmp(root, ".") && i < n; i++) {
+		if (asprintf(&full, "%s/%s", root, v[i]) < 0) {
+			symfence_error(ctx, NULL, "out of memory");
+			while (n)
+				free(v[--n]);
+			free(v);
+			return -ENOMEM;
+		}
+		free(v[i]);
+		v[i] = full;
+	}
+	*paths = v;
+	*npaths = n;
+	return 0;
+}
+
+const struct symfence_library *symfence_policy_pick(struct symfence_ctx *ctx,
+						    const struct symfence_policy *policy,
+						    const char *name)
+{
+	const struct symfence_library *lib = NULL;
+	size_t i, n = 0;
+
+	if (name) {
+		const char *hint;
+
+		lib = symfence_policy_find(policy, name);
+		if (lib)
+			return lib;
+		hint = symfence_policy_suggest_library(policy, name);
+		if (hint)
+			symfence_error(ctx, NULL,
+				       "no library '%s' in the rules (did you mean '%s'?)", name,
+				       hint);
+		else
+			symfence_error(ctx, NULL, "no library '%s' in the rules", name);
+		return NULL;
+	}
+	for (i = 0; i < symfence_policy_nlibs(policy); i++)
+		if (symfence_library_npatterns(symfence_policy_lib(policy, i),
+					       SYMFENCE_PAT_OBJECTS)) {
+			lib = symfence_policy_lib(policy, i);
+			n++;
+		}
+	if (n == 1)
+		return lib;
+	symfence_error(
+		ctx, NULL,
+		n ? "the rules describe %zu libraries with objects: name one with -l LIBRARY"
+		  : "the rules describe no library with objects: name one with -l LIBRARY and give its objects",
+		n);
+	return NULL;
+}

@@ -74,6 +74,9 @@ int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *pl
  */
 int symfence_plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 			const char *path, unsigned int mode);
+/* The same into a temporary file beside path (see symfence_write_temp_iov), not renamed. */
+int symfence_plan_write_temp(struct symfence_ctx *ctx, const struct symfence_plan *plan,
+			     const char *path, unsigned int mode, char **tmp);
 
 void symfence_plan_free(struct symfence_plan *plan);
 
@@ -88,6 +91,24 @@ int symfence_write_atomic(struct symfence_ctx *ctx, const char *path, const void
 struct iovec;
 int symfence_write_atomic_iov(struct symfence_ctx *ctx, const char *path, const struct iovec *iov,
 			      size_t n, unsigned int mode);
+/*
+ * The first half: the pieces written to a new temporary file beside path
+ * (".BASE.symfence.XXXXXX" in its directory), with the given mode; *tmp gets
+ * its name (malloc'd), for the caller to rename into place or unlink. On
+ * failure no file is left.
+ */
+int symfence_write_temp_iov(struct symfence_ctx *ctx, const char *path, const struct iovec *iov,
+			    size_t n, unsigned int mode, char **tmp);
+
+/*
+ * Two outputs that change together or not at all: renames tmp1 over path1,
+ * keeping the old path1, then tmp2 over path2; when the second rename fails,
+ * path1 gets its old file back (or is removed, if it did not exist). The
+ * temporaries are gone on return, unless restoring path1 failed too: then
+ * the message names the file that holds its old contents.
+ */
+int symfence_rename_both(struct symfence_ctx *ctx, const char *tmp1, const char *path1,
+			 const char *tmp2, const char *path2);
 
 /*
  * The file an output path names, to refuse an output that is also an input:

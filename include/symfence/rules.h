@@ -100,6 +100,22 @@ static inline bool symfence_library_private(const struct symfence_library *lib, 
 int symfence_library_expand_objects(struct symfence_ctx *ctx, const struct symfence_library *lib,
 				    const char *root, char ***paths, size_t *npaths);
 
+/*
+ * The same, as paths to open: each joined to root (unless root is NULL or
+ * "."). For seal, which links them.
+ */
+int symfence_library_object_files(struct symfence_ctx *ctx, const struct symfence_library *lib,
+				  const char *root, char ***paths, size_t *npaths);
+
+/*
+ * The library a seal means: the one named (with "did you mean" when there is
+ * none of that name), else the only library of the policy that has objects
+ * patterns. NULL, with the reason reported, when there is no such library.
+ */
+const struct symfence_library *symfence_policy_pick(struct symfence_ctx *ctx,
+						    const struct symfence_policy *policy,
+						    const char *name);
+
 /* Object path matching as the rules define it, exposed for tests and tools. */
 bool symfence_object_pattern_match(const char *pattern, const char *path);
 

@@ -9,6 +9,8 @@
 #include <symfence/localize.h>
 #include <symfence/rules.h>
 #include <symfence/selection.h>
+#include <symfence/link.h>
+#include <symfence/archive.h>
 
 #define SYMFENCE_VERSION "0.1.0"
 

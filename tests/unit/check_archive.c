@@ -6,6 +6,12 @@
  * reads, symbol tables, and corrupt archives (one error each, nothing read
  * outside the image). tests/integration/t-archive.sh checks the same walk on
  * archives that GNU ar and llvm-ar write.
+ *
+ * The thin-archive writer against what GNU ar 2.40 wrote for the same member
+ * lists (the expected images below are its output, for "ar cDPrST" and
+ * "ar cDPrT" run in the archive's directory), read back by the walk; and the
+ * symbols it lists for an object (t-seal-archive.sh compares whole archives
+ * with GNU ar's, cmp).
  */
 #include <check.h>
 #include <errno.h>
@@ -15,7 +21,9 @@
 #include <string.h>
 
 #include <symfence/diag.h>
+#include <symfence/object.h>
 
+#include "../fixtures/loc-elfbuild.h"
 #include "archive.h"
 #include "diags.h"
 #include "internal.h"
@@ -654,6 +662,168 @@ START_TEST(test_ar_every_prefix)
 }
 END_TEST
 
+/* "ar cDPrST t.a a b2345678901234 kernel/signal.o c23456789012345x d/e/f.o d/e/f.o ../up.o" */
+static const char gnu_thin[] = "!<thin>\n//                                              72  "
+			       "      `\na/\nb2345678901234/\nkernel/signal.o/\nc23456789012345x"
+			       "/\nd/e/f.o/\n../up.o/\n/0              0           0     0     "
+			       "644     1         `\n/3              0           0     0     "
+			       "644     2         `\n/19            /0           0     0     "
+			       "644     3         `\n/36             0           0     0     "
+			       "644     4         `\n/54             0           0     0     "
+			       "644     5         `\n/54             0           0     0     "
+			       "644     5         `\n/63             0           0     0     "
+			       "644     7         `\n";
+
+static const struct sf_ar_entry gnu_thin_members[] = {
+	{ "a", 1, NULL, 0, 0 },
+	{ "b2345678901234", 2, NULL, 0, 0 },
+	{ "kernel/signal.o", 3, NULL, 0, 0 }, /* 15 characters: the '/' in byte 15 */
+	{ "c23456789012345x", 4, NULL, 0, 0 },
+	{ "d/e/f.o", 5, NULL, 0, 0 },
+	{ "d/e/f.o", 5, NULL, 0, 0 }, /* the same name again: the same table entry */
+	{ "../up.o", 7, NULL, 0, 0 },
+};
+
+START_TEST(test_ar_write_gnu_thin)
+{
+	unsigned char *img;
+	size_t size;
+	struct seen s = { 0 };
+	struct sf_ar_info info = { true };
+	size_t i;
+
+	ck_assert_int_eq(sf_ar_thin_image(&ctx, "t.a", gnu_thin_members,
+					  ARRAY_SIZE(gnu_thin_members), false, &img, &size),
+			 0);
+	ck_assert_uint_eq(size, sizeof(gnu_thin) - 1);
+	ck_assert_int_eq(memcmp(img, gnu_thin, size), 0);
+	/* and the walk reads back what was written */
+	ck_assert_int_eq(sf_ar_walk_info(&ctx, "t.a", img, size, take_member, &s, &info), 0);
+	ck_assert(!info.symtab);
+	ck_assert_int_eq(s.n, (int)ARRAY_SIZE(gnu_thin_members));
+	for (i = 0; i < ARRAY_SIZE(gnu_thin_members); i++) {
+		ck_assert_str_eq(s.names[i], gnu_thin_members[i].name);
+		ck_assert_uint_eq(s.size[i], gnu_thin_members[i].size);
+		ck_assert(s.thin[i] && !s.nested[i]);
+	}
+	ck_assert_uint_eq(ctx.errors, 0);
+	seen_free(&s);
+	free(img);
+}
+END_TEST
+
+/*
+ * "ar cDPrT t2.a x.o z.o sub/long-name-y.o": x.o defines alpha and use,
+ * has the common gamma_ and the weak beta (and references delta); z.o
+ * defines nothing global; long-name-y.o defines eps.
+ */
+static const char gnu_thin_symtab[] =
+	"!<thin>\n/               0           0     0     0       50  "
+	"      `\n\000\000\000\005\000\000\000\320\000\000\000\320\000\000\000\320\000\000\000\320"
+	"\000\000\001Halpha\000use\000gamma_\000beta\000eps\000//"
+	"                                              30        `\nx."
+	"o/\nz.o/\nsub/long-name-y.o/\n\n/0              0           0   "
+	"  0     644     1352      `\n/5              0           0   "
+	"  0     644     832       `\n/10             0           0   "
+	"  0     644     840       `\n";
+
+static const char x_syms[] = "alpha\0use\0gamma_\0beta";
+
+static const struct sf_ar_entry gnu_symtab_members[] = {
+	{ "x.o", 1352, x_syms, sizeof(x_syms), 4 },
+	{ "z.o", 832, NULL, 0, 0 },
+	{ "sub/long-name-y.o", 840, "eps", 4, 1 },
+};
+
+START_TEST(test_ar_write_gnu_thin_symtab)
+{
+	unsigned char *img;
+	size_t size;
+	struct seen s = { 0 };
+	struct sf_ar_info info = { false };
+
+	ck_assert_int_eq(sf_ar_thin_image(&ctx, "t2.a", gnu_symtab_members,
+					  ARRAY_SIZE(gnu_symtab_members), true, &img, &size),
+			 0);
+	ck_assert_uint_eq(size, sizeof(gnu_thin_symtab) - 1);
+	ck_assert_int_eq(memcmp(img, gnu_thin_symtab, size), 0);
+	ck_assert_int_eq(sf_ar_walk_info(&ctx, "t2.a", img, size, take_member, &s, &info), 0);
+	ck_assert(info.symtab);
+	ck_assert_int_eq(s.n, 3);
+	ck_assert_str_eq(s.names[2], "sub/long-name-y.o");
+	ck_assert_uint_eq(s.header[0], 0xd0); /* where the symbol table says it is */
+	ck_assert_uint_eq(s.header[2], 0x148);
+	seen_free(&s);
+	free(img);
+}
+END_TEST
+
+/* An odd-sized symbol table and name table: each padded to an even size, and said so. */
+START_TEST(test_ar_write_padding)
+{
+	static const struct sf_ar_entry one[] = { { "ab.o", 10, "ab", 3, 1 } };
+	static const char want[] = "!<thin>\n"
+				   "/               0           0     0     0       12        `\n"
+				   "\000\000\000\001\000\000\000\222ab\000\000"
+				   "//                                              6         `\n"
+				   "ab.o/\n"
+				   "/0              0           0     0     644     10        `\n";
+	unsigned char *img;
+	size_t size;
+
+	ck_assert_int_eq(sf_ar_thin_image(&ctx, "p.a", one, 1, true, &img, &size), 0);
+	ck_assert_uint_eq(size, sizeof(want) - 1);
+	ck_assert_int_eq(memcmp(img, want, size), 0);
+	free(img);
+	/* "ab.o/\n" is even; "abc.o/\n" is not: a '\n' pads the table */
+	{
+		static const struct sf_ar_entry odd[] = { { "abc.o", 1, NULL, 0, 0 } };
+		static const char want2[] =
+			"!<thin>\n"
+			"//                                              8         `\n"
+			"abc.o/\n\n"
+			"/0              0           0     0     644     1         `\n";
+
+		ck_assert_int_eq(sf_ar_thin_image(&ctx, "p.a", odd, 1, false, &img, &size), 0);
+		ck_assert_uint_eq(size, sizeof(want2) - 1);
+		ck_assert_int_eq(memcmp(img, want2, size), 0);
+		free(img);
+	}
+}
+END_TEST
+
+/* What an object puts in the symbol table: defined global, weak, unique and common symbols. */
+START_TEST(test_ar_symbols)
+{
+	struct tb *t = tb_new(ELFCLASS64, false, true);
+	struct symfence_object *obj;
+	char *syms;
+	size_t len, n;
+	static const char want[] = "g\0w\0q\0c\0a";
+
+	tb_section(t, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0, 0, 0, NULL, 16);
+	tb_section(t, ".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 0, 0, 0, NULL, 16);
+	tb_symbol(t, "f.c", STB_LOCAL, STT_FILE, SHN_ABS, 0, 0);
+	tb_symbol(t, "l", STB_LOCAL, STT_FUNC, TB_REAL(1), 0, 4);
+	tb_symbol(t, "g", STB_GLOBAL, STT_FUNC, TB_REAL(1), 4, 4);
+	tb_symbol(t, "u", STB_GLOBAL, STT_NOTYPE, SHN_UNDEF, 0, 0);
+	tb_symbol(t, "w", STB_WEAK, STT_FUNC, TB_REAL(1), 8, 4);
+	tb_symbol(t, "wu", STB_WEAK, STT_NOTYPE, SHN_UNDEF, 0, 0);
+	tb_symbol(t, "q", STB_GNU_UNIQUE, STT_OBJECT, TB_REAL(2), 0, 4);
+	tb_symbol(t, "c", STB_GLOBAL, STT_OBJECT, SHN_COMMON, 4, 4);
+	tb_symbol(t, "a", STB_GLOBAL, STT_NOTYPE, SHN_ABS, 0x1234, 0);
+	tb_finish(t);
+	ck_assert_int_eq(symfence_object_open_mem(&ctx, "s.o", t->img, t->size, false, &obj), 0);
+	ck_assert_int_eq(sf_ar_symbols(&ctx, obj, &syms, &len, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(len, sizeof(want));
+	ck_assert_int_eq(memcmp(syms, want, len), 0);
+	free(syms);
+	symfence_object_free(obj);
+	tb_free(t);
+}
+END_TEST
+
 Suite *suite_archive(void);
 Suite *suite_archive(void)
 {
@@ -673,6 +843,13 @@ Suite *suite_archive(void)
 	tcase_add_test(tc, test_ar_stop);
 	tcase_add_test(tc, test_ar_corrupt);
 	tcase_add_test(tc, test_ar_every_prefix);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("write");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_ar_write_gnu_thin);
+	tcase_add_test(tc, test_ar_write_gnu_thin_symtab);
+	tcase_add_test(tc, test_ar_write_padding);
+	tcase_add_test(tc, test_ar_symbols);
 	suite_add_tcase(s, tc);
 	return s;
 }
