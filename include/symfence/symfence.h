@@ -3,6 +3,7 @@
 #ifndef SYMFENCE_SYMFENCE_H
 #define SYMFENCE_SYMFENCE_H
 
+#include <symfence/audit.h>
 #include <symfence/diag.h>
 #include <symfence/object.h>
 #include <symfence/input.h>

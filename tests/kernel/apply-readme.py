@@ -11,7 +11,8 @@ line before its fence:
     <!-- check-kernel: FILE before 'LINE' -->         the block goes before LINE
 
 (after and before take alternatives, 'LINE1'|'LINE2': the one line of the file
-that is one of them, for kbuilds that spell it differently.)
+that is one of them, for kbuilds that spell it differently; leading blanks do
+not count.)
 
 so the kernel test adds exactly what the README says. Lines replaced must be
 the ones this script knows (EXPECTED): a kernel whose file differs is an error,
@@ -84,7 +85,9 @@ def main():
             else:
                 anchors = m.group(5) if m.group(5) is not None else m.group(6)
                 anchors = anchors[1:-1].split("'|'")
-                hits = [k for k, r in enumerate(rows) if r.rstrip("\n") in anchors]
+                # (leading blanks aside: a recipe line starts with a tab, which README.md's
+                # marks leave out)
+                hits = [k for k, r in enumerate(rows) if r.strip() in [a.strip() for a in anchors]]
                 if len(hits) != 1:
                     sys.exit(f"{where}: {anchors} found {len(hits)} times, not once")
                 k = hits[0] + 1 if m.group(5) is not None else hits[0]

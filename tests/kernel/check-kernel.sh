@@ -208,9 +208,147 @@ boot() {
 # The findings a cheater must get, from symfence, with the hint.
 HINT='note: hint: drivers use the API of <linux/tty.h>'
 
+# cheat y|m OBJ VAR SYMBOL LIBRARY RULES HINT: the driver drivers/sftest/OBJ.c,
+# built in (y) or a module (m) with VAR=y|m, calls the private SYMBOL from its
+# init function OBJ_init. The audit stops the build before modpost, naming the
+# function, the symbol, the library and the rule, with the hint; with
+# SYMFENCE_AUDIT_WARN=1 it reports and the build goes on to the linker's
+# (built in) or modpost's (module) own refusal, since the symbol is local.
+cheat() {
+	local kind=$1 obj=$2 var=$3 sym=$4 lib=$5 rules=$6 hint=$7 where log=cheat-$2
+	if [ "$kind" = y ]; then
+		where="vmlinux\.a\(drivers/sftest/$obj\.o\)"
+	else
+		where="drivers/sftest/$obj\.o"
+	fi
+	build "$log.log" SFTEST_GOOD=m "$var=$kind"
+	status "$obj ($kind): a driver calling $lib's $sym fails the build" '!0' "$log.log"
+	has "... the audit names it, its function and the rule" "$LOGS/$log.log" \
+		"^$where: ${obj}_init\+0x[0-9a-f]+: error: reference to private symbol '$sym' of library '$lib' \[.*${rules//./\\.}:[0-9]+"
+	has "... with the hint" "$LOGS/$log.log" "^$where: $hint"
+	if [ "$kind" = y ]; then
+		lacks "... and stops before modpost and the link" "$LOGS/$log.log" '^  (MODPOST|LD      vmlinux$)'
+	else
+		lacks "... and stops before modpost" "$LOGS/$log.log" '^  MODPOST '
+	fi
+	build "$log-warn.log" SFTEST_GOOD=m "$var=$kind" SYMFENCE_AUDIT_WARN=1
+	has "SYMFENCE_AUDIT_WARN=1: the audit reports $obj" "$LOGS/$log-warn.log" \
+		"^$where: ${obj}_init\+0x[0-9a-f]+: error: reference to private symbol '$sym'"
+	has "... goes on to modpost" "$LOGS/$log-warn.log" '^  MODPOST '
+	if [ "$kind" = y ]; then
+		has "... and the link of vmlinux fails on the local symbol" "$LOGS/$log-warn.log" \
+			"undefined reference to .$sym'"
+	else
+		has "... and modpost refuses the module" "$LOGS/$log-warn.log" \
+			"ERROR: modpost: \"$sym\" \[drivers/sftest/$obj\.ko\] undefined!"
+	fi
+	status "... so the build fails" '!0' "$log-warn.log"
+}
+
+# The libraries sealed in vmlinux.a (README.md's SYMFENCE_VMLINUX_LIBRARIES),
+# and a symbol of each that must end up local.
+vmlinux_libs() {
+	case $1 in
+	arm) echo "init-fs:init_mkdir arm-dma:v7_dma_flush_range" ;;
+	*) echo "init-fs:init_mkdir" ;;
+	esac
+}
+
+# The rules file of a vmlinux.a library, and its private and objects patterns.
+lib_rules() {
+	case $1 in
+	init-fs) echo "$SRC/init/init-fs.rules" ;;
+	arm-dma) echo "$SRC/arch/arm/mm/arm-dma.rules" ;;
+	esac
+}
+lib_patterns() { sed -n "s/^[[:space:]]*$2[[:space:]]*//p" "$(lib_rules "$1")" | tr -s ' \t' '\n' | grep -v '^$'; }
+
+# sealed_in_vmlinux LOG: each library of vmlinux_libs was sealed in vmlinux.a
+# (the SEAL line), symfence-LIB.o is a member and none of its objects is, its
+# private symbols are LOCAL in it (readelf), one of them local in vmlinux (nm).
+sealed_in_vmlinux() {
+	local log=$1 lib sym bad n s pats objs
+	ar t "$OUT/vmlinux.a" | sed "s|^$OUT/||" >"$LOGS/members"
+	for lib in $(vmlinux_libs "$ARCHNAME"); do
+		sym=${lib#*:} lib=${lib%%:*}
+		has "the quiet build seals $lib in vmlinux.a" "$LOGS/$log" "^  SEAL    vmlinux\.a \($lib\)$"
+		mapfile -t objs < <(lib_patterns "$lib" objects)
+		bad=$(python3 "$HERE/members.py" left "$LOGS/members" "$lib" "${objs[@]}")
+		if [ -z "$bad" ]; then
+			ok "vmlinux.a holds symfence-$lib.o and none of $lib's objects (ar t)"
+		else
+			fail "vmlinux.a: $bad"
+		fi
+		# name, binding, section of each symbol; a pattern is a shell glob
+		readelf -sW "$OUT/symfence-$lib.o" | awk 'NF >= 8 && $1 ~ /:$/ { print $8, $5, $7 }' \
+			>"$LOGS/symbols-$lib"
+		mapfile -t pats < <(lib_patterns "$lib" private)
+		bad=() n=${#pats[@]}
+		for s in "${pats[@]}"; do
+			local name bind ndx f=0 g=0
+			while read -r name bind ndx; do
+				# shellcheck disable=SC2053
+				[[ $name == $s ]] || continue
+				if [ "$bind" = LOCAL ] && [ "$ndx" != UND ]; then f=1; else g=1; fi
+			done <"$LOGS/symbols-$lib"
+			[ $f = 1 ] && [ $g = 0 ] || bad+=("$s")
+		done
+		if [ $n -gt 0 ] && [ ${#bad[@]} -eq 0 ]; then
+			ok "$lib: every symbol of its $n private patterns is LOCAL in symfence-$lib.o (readelf)"
+		else
+			fail "$lib: not LOCAL in symfence-$lib.o (readelf), of $n: ${bad[*]}"
+		fi
+		if nm "$OUT/vmlinux" | grep -qx "[0-9a-f]* t $sym"; then
+			ok "vmlinux: $lib's $sym is local (t) (nm)"
+		else
+			fail "vmlinux: $(nm "$OUT/vmlinux" | grep -E " $sym\$" | tr '\n' ' ')"
+		fi
+	done
+}
+
+# The order of vmlinux's initcalls and __setup entries (their symbols, by address).
+initcall_order() {
+	nm -n "$OUT/vmlinux" | awk '$3 ~ /^__initcall_/ || ($3 ~ /^__setup_/ && $3 !~ /^__setup_str_/) { print $3 }'
+}
+
+# unsealed_oracle: vmlinux.a and vmlinux made again without the vmlinux.a seals
+# are the oracle: the sealed vmlinux.a is that archive with each library's
+# members replaced by symfence-LIB.o at the first one's place, and vmlinux's
+# initcalls run in the same order with and without the seals.
+unsealed_oracle() {
+	local lib objs
+	initcall_order >"$LOGS/initcalls.sealed"
+	ar t "$OUT/vmlinux.a" | sed "s|^$OUT/||" >"$LOGS/members.sealed"
+	build unsealed.log SFTEST_GOOD=m SYMFENCE_VMLINUX_LIBRARIES=
+	status "without SYMFENCE_VMLINUX_LIBRARIES the kernel builds, unsealed" 0 unsealed.log
+	lacks "... with no seal of vmlinux.a" "$LOGS/unsealed.log" '^  SEAL    vmlinux\.a'
+	initcall_order >"$LOGS/initcalls.unsealed"
+	ar t "$OUT/vmlinux.a" | sed "s|^$OUT/||" >"$LOGS/members.unsealed"
+	cp "$LOGS/members.unsealed" "$LOGS/members.expect"
+	for lib in $(vmlinux_libs "$ARCHNAME"); do
+		lib=${lib%%:*}
+		mapfile -t objs < <(lib_patterns "$lib" objects)
+		python3 "$HERE/members.py" seal "$LOGS/members.expect" "$lib" "${objs[@]}" \
+			>"$LOGS/members.next" && mv "$LOGS/members.next" "$LOGS/members.expect"
+	done
+	if cmp -s "$LOGS/members.expect" "$LOGS/members.sealed"; then
+		ok "the sealed vmlinux.a is the unsealed one with each library in its first member's place ($(wc -l <"$LOGS/members.sealed") members)"
+	else
+		fail "the sealed vmlinux.a's members differ from the expected order:"
+		diff "$LOGS/members.expect" "$LOGS/members.sealed" | head -10 | sed 's/^/    | /'
+	fi
+	if [ -s "$LOGS/initcalls.sealed" ] && cmp -s "$LOGS/initcalls.sealed" "$LOGS/initcalls.unsealed"; then
+		ok "the $(wc -l <"$LOGS/initcalls.sealed") initcalls and __setup entries of vmlinux keep their order (nm -n, sealed and unsealed)"
+	else
+		fail "the initcall order changed (or none found):"
+		diff "$LOGS/initcalls.unsealed" "$LOGS/initcalls.sealed" | head -10 | sed 's/^/    | /'
+	fi
+}
+
 run_kernel() {
 	local v=${1%%:*} arch=${1##*:} start=$SECONDS p
 	NAME=linux-$v-$arch
+	ARCHNAME=$arch
 	CASE=$NAME
 	SRC=$CACHE/tree-$v
 	OUT=$CACHE/out-$v-$arch
@@ -294,7 +432,12 @@ run_kernel() {
 	else
 		fail "no drivers/sftest/sftest_good.ko"
 	fi
+	sealed_in_vmlinux good.log
 	boot
+	if [ "$arch" = arm ]; then
+		has "boot: the sealed DMA layer sets up its atomic pool" "$LOGS/boot.log" \
+			'DMA: preallocated [0-9]+ KiB pool for atomic coherent allocations'
+	fi
 
 	# A build with nothing changed runs neither the seal nor the audit.
 	build again.log SFTEST_GOOD=m
@@ -314,40 +457,36 @@ run_kernel() {
 		build other.log SFTEST_GOOD=m
 		has "a changed object elsewhere is compiled" "$LOGS/other.log" '^  CC      kernel/panic\.o$'
 		lacks "... and does not reseal tty.o" "$LOGS/other.log" '^  SEAL    drivers/'
-		has "... but is audited (vmlinux.a changed)" "$LOGS/other.log" '^  AUDIT   '
+		has "... but vmlinux.a is made and sealed again" "$LOGS/other.log" '^  SEAL    vmlinux\.a \(init-fs\)$'
+		has "... and audited" "$LOGS/other.log" '^  AUDIT   '
+		renew "$SRC/init/init-fs.rules"
+		build vrules.log V=1 SFTEST_GOOD=m
+		has "a changed rules file of vmlinux.a seals it again; V=1 shows the command" "$LOGS/vrules.log" \
+			"symfence seal -q -r [^ ]*init/init-fs\.rules -l init-fs --archive vmlinux\.a -o symfence-init-fs\.o --ld 'ld' -- .*-m elf_x86_64"
+		lacks "... and compiles nothing" "$LOGS/vrules.log" ' -c -o [^ ]*\.o '
+		build badlib.log SFTEST_GOOD=m SYMFENCE_VMLINUX_LIBRARIES=init-fz
+		status "a seal of vmlinux.a that fails stops the build" '!0' badlib.log
+		has "... with symfence's message" "$LOGS/badlib.log" "no library 'init-fz' in the rules \(did you mean 'init-fs'\?\)"
+		if [ ! -e "$OUT/vmlinux.a" ]; then
+			ok "... and removes vmlinux.a, so no later make links it unsealed"
+		else
+			fail "vmlinux.a is still there after a failed seal"
+		fi
+		lacks "... before the audit and the link" "$LOGS/badlib.log" '^  (AUDIT|MODPOST|LD      vmlinux$)'
 		touch "$BIN"
 		build tool.log SFTEST_GOOD=m
 		has "a new symfence reseals" "$LOGS/tool.log" '^  SEAL    drivers/tty/tty\.o$'
 		has "... and audits again" "$LOGS/tool.log" '^  AUDIT   '
 	fi
 
-	# The built-in cheater: the audit stops the build, before modpost.
-	build cheat-y.log SFTEST_GOOD=m SFTEST_CHEAT_BUILTIN=y
-	status "a built-in cheater fails the build" '!0' cheat-y.log
-	has "the audit names the built-in cheater, its function and the rule" "$LOGS/cheat-y.log" \
-		"^vmlinux\.a\(drivers/sftest/sftest_cheat_builtin\.o\): sftest_cheat_builtin_init\+0x[0-9a-f]+: error: reference to private symbol 'tty_ldisc_lock' of library 'tty' \[.*drivers/tty/tty\.rules:[0-9]+"
-	has "... with the hint" "$LOGS/cheat-y.log" "^vmlinux\.a\(drivers/sftest/sftest_cheat_builtin\.o\): $HINT"
-	lacks "... and stops before modpost and the link" "$LOGS/cheat-y.log" '^  (MODPOST|LD      vmlinux$)'
-	build cheat-y-warn.log SFTEST_GOOD=m SFTEST_CHEAT_BUILTIN=y SYMFENCE_AUDIT_WARN=1
-	has "SYMFENCE_AUDIT_WARN=1: the audit reports the built-in cheater" "$LOGS/cheat-y-warn.log" \
-		"^vmlinux\.a\(drivers/sftest/sftest_cheat_builtin\.o\): sftest_cheat_builtin_init\+0x[0-9a-f]+: error: reference to private symbol 'tty_ldisc_lock'"
-	has "... goes on to modpost" "$LOGS/cheat-y-warn.log" '^  MODPOST '
-	has "... and the link of vmlinux fails on the local symbol" "$LOGS/cheat-y-warn.log" \
-		"undefined reference to .tty_ldisc_lock'"
-	status "... so the build fails" '!0' cheat-y-warn.log
-
-	# The modular cheater.
-	build cheat-m.log SFTEST_GOOD=m SFTEST_CHEAT_MODULE=m
-	status "a modular cheater fails the build" '!0' cheat-m.log
-	has "the audit names the modular cheater, its function and the rule" "$LOGS/cheat-m.log" \
-		"^drivers/sftest/sftest_cheat_mod\.o: sftest_cheat_mod_init\+0x[0-9a-f]+: error: reference to private symbol 'tty_ldisc_lock' of library 'tty' \[.*drivers/tty/tty\.rules:[0-9]+"
-	has "... with the hint" "$LOGS/cheat-m.log" "^drivers/sftest/sftest_cheat_mod\.o: $HINT"
-	lacks "... and stops before modpost" "$LOGS/cheat-m.log" '^  MODPOST '
-	build cheat-m-warn.log SFTEST_GOOD=m SFTEST_CHEAT_MODULE=m SYMFENCE_AUDIT_WARN=1
-	has "SYMFENCE_AUDIT_WARN=1: the audit reports the modular cheater" "$LOGS/cheat-m-warn.log" \
-		"^drivers/sftest/sftest_cheat_mod\.o: sftest_cheat_mod_init\+0x[0-9a-f]+: error: reference to private symbol 'tty_ldisc_lock'"
-	has "... and modpost refuses the module" "$LOGS/cheat-m-warn.log" \
-		'ERROR: modpost: "tty_ldisc_lock" \[drivers/sftest/sftest_cheat_mod\.ko\] undefined!'
+	cheat y sftest_cheat_builtin SFTEST_CHEAT_BUILTIN tty_ldisc_lock tty drivers/tty/tty.rules "$HINT"
+	cheat m sftest_cheat_mod SFTEST_CHEAT_MODULE tty_ldisc_lock tty drivers/tty/tty.rules "$HINT"
+	cheat y sftest_cheat_init SFTEST_CHEAT_INIT init_mkdir init-fs init/init-fs.rules \
+		'note: hint: fs/init.c is for init/'
+	if [ "$arch" = arm ]; then
+		cheat y sftest_cheat_cache SFTEST_CHEAT_CACHE v7_dma_flush_range arm-dma \
+			arch/arm/mm/arm-dma.rules 'note: hint: drivers use the DMA API of <linux/dma-mapping.h>'
+	fi
 
 	# A part of the sealed object listed outside it too: refused, loudly.
 	build dup.log SFTEST_GOOD=m SFTEST_DUP=y
@@ -355,9 +494,13 @@ run_kernel() {
 	has "... naming the object and the part" "$LOGS/dup.log" \
 		'symfence: drivers/tty/tty\.o: its parts drivers/tty/tty_io\.o would go into drivers/tty/built-in\.a unsealed'
 
+	# The oracle for the vmlinux.a seals: the same kernel without them.
+	unsealed_oracle
+
 	# Back to the good kernel, then make clean.
 	build good2.log SFTEST_GOOD=m
 	status "without the cheaters the kernel builds again" 0 good2.log
+	sealed_in_vmlinux good2.log
 	if [ "${SFTEST_KEEP_BUILD:-}" != 1 ]; then
 		kmake clean >"$LOGS/clean.log" 2>&1
 		rc=$?

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A built-in driver that makes a directory with fs/init.c's init_mkdir(),
+ * which is for init/ only.
+ */
+#include <linux/init.h>
+#include <linux/init_syscalls.h>
+
+const char *sftest_init_dir;
+
+static int __init sftest_cheat_init_init(void)
+{
+	if (sftest_init_dir)
+		init_mkdir(sftest_init_dir, 0755);
+	return 0;
+}
+late_initcall(sftest_cheat_init_init);
