@@ -4,7 +4,10 @@
  * which is for init/ only.
  */
 #include <linux/init.h>
-#include <linux/init_syscalls.h>
+#include <linux/types.h>
+
+/* as include/linux/init_syscalls.h declares it (that header includes nothing) */
+int __init init_mkdir(const char *pathname, umode_t mode);
 
 const char *sftest_init_dir;
 
