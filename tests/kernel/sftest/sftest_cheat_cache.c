@@ -3,6 +3,7 @@
  * A built-in ARM driver that does its own cache maintenance: dmac_flush_range()
  * (v7_dma_flush_range() on ARMv7) instead of the DMA API. The classic case.
  */
+#include <linux/kernel.h>
 #include <linux/init.h>
 #include <asm/cacheflush.h>
 

@@ -3,8 +3,8 @@
  * A built-in driver that makes a directory with fs/init.c's init_mkdir(),
  * which is for init/ only.
  */
+#include <linux/kernel.h>
 #include <linux/init.h>
-#include <linux/types.h>
 
 /* as include/linux/init_syscalls.h declares it (that header includes nothing) */
 int __init init_mkdir(const char *pathname, umode_t mode);
