@@ -366,6 +366,17 @@ static int load_unit(struct symfence_ctx *ctx, const struct symfence_audit *a,
 
 /* ---- the policy, cached per worker ---- */
 
+/*
+ * libdefs values. A name only local symbols of the library's objects define
+ * (a sealed library's private symbols, its static helpers) is the library's
+ * unless an input outside it or --vmlinux defines it as a global: then that
+ * global is another symbol, which references bind to.
+ */
+#define SF_DEF_GLOBAL SIZE_MAX /* a global or weak symbol (sf_htab_put's default) */
+#define SF_DEF_LOCAL 0
+/* A classification through an SF_DEF_LOCAL name: scan_unit() looks for such globals. */
+#define SF_BY_LOCAL (SIZE_MAX / 2 + 1)
+
 struct sf_worker {
 	struct symfence_audit *a;
 	atomic_size_t *next;
@@ -379,6 +390,8 @@ struct sf_worker {
 	struct sf_finding *raw; /* scratch: one per relocation */
 	size_t nraw, rawcap;
 	struct sf_hits hits; /* this worker's: merged after the scan */
+	/* SF_BY_LOCAL names defined as globals outside their library (keys: the cache's) */
+	struct sf_htab shadow;
 };
 
 static const char *worker_dup(struct sf_worker *w, const char *s, size_t len)
@@ -413,6 +426,7 @@ static void worker_free(struct sf_worker *w)
 	size_t i;
 
 	sf_htab_free(&w->cache);
+	sf_htab_free(&w->shadow);
 	for (i = 0; i < w->nchunks; i++)
 		free(w->chunks[i]);
 	free(w->chunks);
@@ -428,7 +442,8 @@ static void worker_free(struct sf_worker *w)
 static size_t classify_uncached(struct sf_worker *w, const char *name, uint64_t hash, size_t len)
 {
 	const struct symfence_audit *a = w->a;
-	size_t i;
+	size_t i, by_local = 0;
+	struct sf_hent *e;
 	int p;
 
 	hits_mark(a, &w->hits, name);
@@ -442,13 +457,29 @@ static size_t classify_uncached(struct sf_worker *w, const char *name, uint64_t 
 		const struct symfence_library *lib = symfence_policy_lib(a->policy, i);
 
 		/* As seal does: a module's entry points are never private by "not public". */
-		if (a->libdefs[i].n && has_public(lib) &&
-		    sf_htab_get(&a->libdefs[i], hash, name, len) &&
-		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) < 0 &&
-		    !symfence_module_entry_point(name))
+		if (!a->libdefs[i].n || !has_public(lib) ||
+		    !(e = sf_htab_get(&a->libdefs[i], hash, name, len)) ||
+		    symfence_library_match_symbol(lib, SYMFENCE_PAT_PUBLIC, name) >= 0 ||
+		    symfence_module_entry_point(name))
+			continue;
+		/* A library's global wins over a library's local: only a local can be shadowed. */
+		if (e->val != SF_DEF_LOCAL)
 			return 1 + i * w->stride;
+		if (!by_local)
+			by_local = (1 + i * w->stride) | SF_BY_LOCAL;
 	}
-	return 0;
+	if (by_local && a->have_vmlinux && sf_htab_get(&a->vmdefs, hash, name, len))
+		return 0;
+	return by_local;
+}
+
+/* A global definition of name outside its library: the library's local is another symbol. */
+static int shadow(struct sf_worker *w, const char *name)
+{
+	size_t len = strlen(name);
+	struct sf_hent *e = sf_htab_get(&w->cache, sf_hash(name, len, false), name, len);
+
+	return e && sf_htab_put(&w->shadow, e->key, len) ? 0 : -ENOMEM;
 }
 
 static size_t classify(struct sf_worker *w, const char *name)
@@ -873,7 +904,16 @@ static void scan_unit(struct sf_worker *w, struct sf_unit *u)
 		v = classify(w, name);
 		if (!v)
 			continue;
-		lib = (v - 1) / w->stride;
+		lib = ((v & ~SF_BY_LOCAL) - 1) / w->stride;
+		if ((v & SF_BY_LOCAL) && shndx != SHN_UNDEF &&
+		    symfence_library_match_object(symfence_policy_lib(w->a->policy, lib),
+						  SYMFENCE_PAT_OBJECTS, u->path) < 0) {
+			err = shadow(w, name);
+			if (err)
+				goto out;
+			continue;
+		}
+		v &= ~SF_BY_LOCAL;
 		if (exempt(w, u, lib))
 			continue;
 		if (!flags) {
@@ -968,6 +1008,40 @@ static unsigned int cpus(void)
 	return n > 0 ? (unsigned int)n : 1;
 }
 
+/*
+ * The findings through a library's local name that an input outside the
+ * library defines as a global: references bind to that one. The workers'
+ * shadow tables borrow their caches' keys: before worker_free().
+ */
+static int drop_shadowed(struct symfence_audit *a, const struct sf_worker *w, unsigned int jobs)
+{
+	struct sf_htab all = { 0 };
+	size_t i, j, k, n;
+	int err = 0;
+
+	for (i = 0; i < jobs && !err; i++)
+		for (k = 0; k < w[i].shadow.cap && !err; k++)
+			if (w[i].shadow.ents[k].key &&
+			    !sf_htab_put(&all, w[i].shadow.ents[k].key, w[i].shadow.ents[k].len))
+				err = -ENOMEM;
+	for (i = 0; i < a->nunits && all.n && !err; i++) {
+		struct sf_unit *u = &a->units[i];
+
+		for (j = n = 0; j < u->nfindings; j++) {
+			const char *s = u->findings[j].pub.symbol;
+			size_t len = strlen(s);
+
+			if (sf_htab_get(&all, sf_hash(s, len, false), s, len))
+				sf_finding_release(&u->findings[j]);
+			else
+				u->findings[n++] = u->findings[j];
+		}
+		u->nfindings = n;
+	}
+	sf_htab_free(&all);
+	return err;
+}
+
 static int scan_all(struct symfence_ctx *ctx, struct symfence_audit *a)
 {
 	unsigned int jobs = a->jobs ? a->jobs : cpus(), started = 0, i;
@@ -998,6 +1072,7 @@ static int scan_all(struct symfence_ctx *ctx, struct symfence_audit *a)
 		pthread_join(tids[i], NULL);
 	for (i = 0; i < jobs; i++)
 		hits_merge(a, &a->hits, &w[i].hits);
+	err = drop_shadowed(a, w, jobs);
 out:
 	for (i = 0; w && i < jobs; i++)
 		worker_free(&w[i]);
@@ -1030,14 +1105,21 @@ static int keep_str(struct symfence_audit *a, const char *s, size_t len, const c
 	return 0;
 }
 
+/* A global wins over a local of the same name (another object's static helper). */
 int sf_audit_define(struct symfence_audit *a, struct sf_htab *defs, const char *name, size_t len)
 {
 	uint64_t hash = sf_hash(name, len, false);
+	struct sf_hent *e;
 	const char *key;
 	int err;
 
-	if (!len || sf_htab_get(defs, hash, name, len))
+	if (!len)
 		return 0;
+	e = sf_htab_get(defs, hash, name, len);
+	if (e) {
+		e->val = SF_DEF_GLOBAL;
+		return 0;
+	}
 	err = keep_str(a, name, len, &key);
 	if (!err && !sf_htab_put(defs, key, len))
 		err = -ENOMEM;
@@ -1066,6 +1148,43 @@ int sf_audit_define_object(struct symfence_audit *a, struct sf_htab *defs,
 	return err;
 }
 
+/*
+ * The names obj defines as locals, as SF_DEF_LOCAL unless already there: a
+ * sealed library's private symbols are locals. Any type localize makes local
+ * (not section or file symbols); not the assembler's own labels (.L*) and
+ * mapping symbols ($a, $d, $t, $x...), which no reference names.
+ */
+static int define_locals(struct symfence_audit *a, struct sf_htab *defs,
+			 struct symfence_object *obj)
+{
+	size_t i, len, nsyms = symfence_object_nsyms(obj);
+	struct sf_hent *e;
+	const char *key;
+	int err = 0, type;
+
+	for (i = 1; i < nsyms && !err; i++) {
+		GElf_Sym s;
+		Elf32_Word shndx;
+		const char *name;
+
+		if (symfence_object_sym(obj, i, &s, &shndx, &name) || shndx == SHN_UNDEF ||
+		    GELF_ST_BIND(s.st_info) != STB_LOCAL || !*name || name[0] == '$' ||
+		    !strncmp(name, ".L", 2))
+			continue;
+		type = GELF_ST_TYPE(s.st_info);
+		len = strlen(name);
+		if (type == STT_SECTION || type == STT_FILE ||
+		    sf_htab_get(defs, sf_hash(name, len, false), name, len))
+			continue;
+		err = keep_str(a, name, len, &key);
+		if (!err && !(e = sf_htab_put(defs, key, len)))
+			err = -ENOMEM;
+		if (!err)
+			e->val = SF_DEF_LOCAL;
+	}
+	return err;
+}
+
 /* One object of the library: its definitions. 0, 1 when it cannot be read (reported in ctx). */
 static int collect_definitions(struct symfence_ctx *ctx, struct symfence_audit *a,
 			       const struct sf_unit *u, size_t lib)
@@ -1079,6 +1198,8 @@ static int collect_definitions(struct symfence_ctx *ctx, struct symfence_audit *
 		return 1;
 	}
 	err = sf_audit_define_object(a, &a->libdefs[lib], obj, NULL);
+	if (!err)
+		err = define_locals(a, &a->libdefs[lib], obj);
 	symfence_object_free(obj);
 	sf_image_release(&img);
 	return err;

@@ -909,3 +909,129 @@ expect_status 1 "a module calling it: a violation" "$SYMFENCE" audit -r l.rules 
 expect_output "... named by its function, not by the init_module alias" "$T/out" \
 	"^mod.o: my_init\+0x[0-9a-f]+: error: reference to private symbol 'priv_fn'"
 cd .. || exit 2
+
+# ---- a sealed library: its private symbols are locals, and still its definitions ----
+# With a public list, "not public" is decided by what the library defines. Once
+# sealed, its private globals are LOCAL in the composite object its objects
+# pattern names (tty.o, or the symfence-LIB.o of seal --archive): they count
+# still, as do its static helpers, unless an input outside the library defines
+# the name as a global (references bind to that one: foo of other.o here).
+mkdir -p sealdefs/u/lib sealdefs/s/lib && cd sealdefs || exit 2
+cat >a.c <<'EOF'
+int lib_helper(int x) { return x * 3; }
+int lib_secret(int x) { return x * 5; }
+int api_get(int x) { return lib_helper(x) + lib_secret(x); }
+EOF
+cat >b.c <<'EOF'
+extern int lib_helper(int);
+static __attribute__((noinline)) int foo(int x) { return x + 1; }
+static __attribute__((noinline)) int lib_static(int x) { return x + 2; }
+int api_put(int x) { return lib_helper(foo(x)) + lib_static(x); }
+EOF
+cat >cheat.c <<'EOF'
+extern int lib_helper(int), foo(int), lib_static(int);
+int cheat(void) { return lib_helper(1) + foo(2) + lib_static(3); }
+EOF
+echo 'int foo(int x) { return x - 1; }' >other.c
+$CC -g -O1 -c a.c -o u/lib/a.o && $CC -g -O1 -c b.c -o u/lib/b.o || exit 2
+for d in u s; do
+	$CC -g -O1 -c cheat.c -o $d/cheat.o && $CC -g -O1 -c other.c -o $d/other.o || exit 2
+done
+printf 'library l\n\tobjects lib/*.o\n\tpublic api_*\n\tprivate lib_secret\n' >l.rules
+expect_status 0 "sealdefs: seal the library" "$SYMFENCE" seal -r l.rules -l l -o s/lib/l.o u/lib/a.o u/lib/b.o
+if [ "$(symtab_of s/lib/l.o | awk '$1 == "lib_helper" || $1 == "foo" { print $1, $2 }' | sort | tr '\n' ' ')" = "foo LOCAL lib_helper LOCAL " ]; then
+	ok "sealdefs: lib_helper (not public) is local in the sealed object, as foo (static)"
+else
+	fail "sealdefs: lib_helper local in the sealed object"; symtab_of s/lib/l.o | sed 's/^/    | /'
+fi
+sealed() { (cd s && "$SYMFENCE" audit -r ../l.rules "$@"); }
+unsealed() { (cd u && "$SYMFENCE" audit -r ../l.rules "$@"); }
+expect_status 1 "sealed library among the inputs: the cheater fails (exit 1)" sealed lib cheat.o other.o
+cp "$T/out" sealed-in.out
+expect_output "sealed library among the inputs: the call of a sealed private symbol, not public" sealed-in.out \
+	"^cheat\.o: cheat\+0x[0-9a-f]+: error: reference to private symbol 'lib_helper' of library 'l' \[\.\./l\.rules:3: not public\]$"
+expect_output "sealed library: the call of a static helper of the library, not public" sealed-in.out \
+	"^cheat\.o: cheat\+0x[0-9a-f]+: error: reference to private symbol 'lib_static' of library 'l' \[\.\./l\.rules:3: not public\]$"
+if grep -q "'foo'\|^other\.o" sealed-in.out; then
+	fail "a static helper named as another input's global: neither the call nor that definition reported"
+	sed 's/^/    | /' sealed-in.out
+else
+	ok "a static helper named as another input's global: neither the call nor that definition reported"
+fi
+expect_output "sealed library among the inputs: the summary" <(tail -1 sealed-in.out) \
+	"^symfence: audited 3 objects: 2 errors, 0 warnings, 0 notes$"
+expect_status 1 "sealed library found by its objects pattern on disk: exit 1" sealed cheat.o other.o
+if diff <(grep -v '^symfence: audited' sealed-in.out) <(grep -v '^symfence: audited' "$T/out") >/dev/null; then
+	ok "sealed library on disk: the same findings as among the inputs"
+else
+	fail "sealed library on disk: the same findings"; diff sealed-in.out "$T/out" | sed 's/^/    | /'
+fi
+expect_status 1 "unsealed library: exit 1" unsealed lib cheat.o other.o
+if diff <(grep -v '^symfence: audited' sealed-in.out) <(grep -v '^symfence: audited' "$T/out") >/dev/null; then
+	ok "unsealed library: the same findings as the sealed one"
+else
+	fail "unsealed library: the same findings as the sealed one"; diff sealed-in.out "$T/out" | sed 's/^/    | /'
+fi
+expect_status 1 "without the other global foo: exit 1" sealed lib cheat.o
+expect_output "without the other global foo: the call of the library's static foo is reported" "$T/out" \
+	"^cheat\.o: cheat\+0x[0-9a-f]+: error: reference to private symbol 'foo' of library 'l' \[\.\./l\.rules:3: not public\]$"
+printf '0000000000000000 T foo\n0000000000000010 t lib_static\n' >s/System.map
+expect_status 1 "--vmlinux: exit 1" sealed --vmlinux System.map cheat.o
+if grep -q "'foo'" "$T/out" || ! grep -q "'lib_static'" "$T/out"; then
+	fail "--vmlinux: a global foo of vmlinux is another symbol; a local (t) one is not"
+	sed 's/^/    | /' "$T/out"
+else
+	ok "--vmlinux: a global foo of vmlinux is another symbol; a local (t) one is not"
+fi
+sealed -j1 lib other.o cheat.o >j1.out 2>&1
+sealed -j2 lib other.o cheat.o >j2.out 2>&1
+cmp -s j1.out j2.out && grep -q "'lib_helper'" j1.out && ! grep -q "'foo'" j1.out &&
+	ok "sealed library: the same findings whatever -j" || fail "sealed library: -j1 and -j2 differ"
+sealed --format json lib cheat.o other.o >sealed.json 2>/dev/null
+unsealed --format json lib cheat.o other.o >unsealed.json 2>/dev/null
+check "JSON: sealed and unsealed give the same findings, not-public" python3 - sealed.json unsealed.json <<'EOP'
+import json, sys
+s, u = (json.load(open(f)) for f in sys.argv[1:3])
+assert s['summary']['status'] == u['summary']['status'] == 1, (s['summary'], u['summary'])
+assert s['findings'] == u['findings'], (s['findings'], u['findings'])
+got = sorted((f['object'], f['symbol'], f['kind'], f['rule']['kind'], f['rule']['pattern'])
+             for f in s['findings'])
+assert got == [('cheat.o', 'lib_helper', 'reference', 'not-public', None),
+               ('cheat.o', 'lib_static', 'reference', 'not-public', None)], got
+EOP
+# Defined again outside the sealed library, a private name is another symbol,
+# unless a private pattern names it: then both the definition and the call.
+printf 'int lib_helper(int x) { return x; }\nint lib_secret(int x) { return x; }\n' >dup.c
+printf 'extern int lib_helper(int), lib_secret(int);\nint cheat2(void) { return lib_helper(1) + lib_secret(2); }\n' >cheat2.c
+$CC -O1 -c dup.c -o s/dup.o && $CC -O1 -c cheat2.c -o s/cheat2.o || exit 2
+expect_status 1 "sealed, private names defined again outside: exit 1" sealed lib dup.o cheat2.o
+if grep -q "'lib_helper'" "$T/out" ||
+	! grep -q "^cheat2\.o: cheat2+0x[0-9a-f]*: error: reference to private symbol 'lib_secret' of library 'l' \[\.\./l\.rules:4: 'lib_secret'\]$" "$T/out" ||
+	! grep -q "^dup\.o: warning: definition of private symbol 'lib_secret' of library 'l' outside the library" "$T/out"; then
+	fail "sealed, defined again outside: a not-public name is another symbol, a private pattern still judges"
+	sed 's/^/    | /' "$T/out"
+else
+	ok "sealed, defined again outside: a not-public name is another symbol, a private pattern still judges"
+fi
+# A pattern that matches nothing is still said; one that matches a sealed local is not.
+printf 'library l\n\tobjects lib/*.o\n\tpublic api_* api_gone\n\tprivate lib_secret lib_gone_*\n' >stale.rules
+for how in "among the inputs:lib cheat.o" "on disk:cheat.o"; do
+	(cd s && "$SYMFENCE" audit -r ../stale.rules ${how#*:}) >"$T/out" 2>&1
+	if grep -q "'lib_secret' of library 'l' matches no" "$T/out" ||
+		! grep -q "^\.\./stale\.rules:4:[0-9]*: warning: private pattern 'lib_gone_\*' of library 'l' matches no symbol" "$T/out" ||
+		! grep -q "^\.\./stale\.rules:3:[0-9]*: warning: public pattern 'api_gone' of library 'l' matches no symbol" "$T/out"; then
+		fail "sealed library ${how%%:*}: only the patterns that match nothing are stale"
+		sed 's/^/    | /' "$T/out"
+	else
+		ok "sealed library ${how%%:*}: only the patterns that match nothing are stale"
+	fi
+done
+printf 'library l\n\tobjects lib/*.o\n\tprivate lib_secret lib_gone_*\n' >nopub.rules
+(cd s && "$SYMFENCE" audit -r ../nopub.rules cheat.o) >"$T/out" 2>&1
+if grep -q "'lib_secret' of library 'l' matches no" "$T/out" || ! grep -q "'lib_gone_\*' of library 'l' matches no" "$T/out"; then
+	fail "sealed library without a public list, on disk: its local private symbol is not stale"
+	sed 's/^/    | /' "$T/out"
+else
+	ok "sealed library without a public list, on disk: its local private symbol is not stale"
+fi
+cd .. || exit 2
