@@ -468,8 +468,11 @@ static size_t classify_uncached(struct sf_worker *w, const char *name, uint64_t 
 		if (!by_local)
 			by_local = (1 + i * w->stride) | SF_BY_LOCAL;
 	}
-	if (by_local && a->have_vmlinux && sf_htab_get(&a->vmdefs, hash, name, len))
-		return 0;
+	/*
+	 * (Only an audited object shadows a library's local, never --vmlinux:
+	 * a vmlinux built without the seal lists the library's own private
+	 * helpers as globals, and would pass their callers.)
+	 */
 	return by_local;
 }
 
