@@ -12,6 +12,7 @@
 
 #include <symfence/audit.h>
 #include <symfence/localize.h>
+#include <symfence/output.h>
 #include <symfence/symfence.h>
 
 #include "audit_int.h"

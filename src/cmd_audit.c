@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include <symfence/audit.h>
-#include <symfence/localize.h>
+#include <symfence/output.h>
 #include <symfence/rules.h>
 
 #include "cli.h"

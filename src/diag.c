@@ -126,13 +126,3 @@ void symfence_diag_print(void *arg, const struct symfence_diag *d)
 	if (line != small)
 		free(line);
 }
-
-void *sf_xcalloc(size_t n, size_t size)
-{
-	return calloc(n ? n : 1, size ? size : 1);
-}
-
-char *sf_strdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}

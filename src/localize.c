@@ -21,6 +21,7 @@
 #include <sys/uio.h>
 
 #include <symfence/localize.h>
+#include <symfence/output.h>
 
 #include "internal.h"
 #include "object_int.h"

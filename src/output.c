@@ -15,7 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <symfence/localize.h>
+#include <symfence/output.h>
 
 #include "internal.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <symfence/pattern.h>
 #include <symfence/rules.h>
 
 #include "internal.h"

@@ -6,8 +6,8 @@
  * their literal suffix), so a lookup hashes each prefix and suffix of the name
  * once (O(len)) and runs the full matcher only on the few candidates found.
  */
-#ifndef SYMFENCE_PATTERN_H
-#define SYMFENCE_PATTERN_H
+#ifndef SYMFENCE_PATTERN_INT_H
+#define SYMFENCE_PATTERN_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <symfence/archive.h>
+#include <symfence/output.h>
 #include <symfence/selection.h>
 
 #include "archive.h"

@@ -21,6 +21,7 @@
 #include <symfence/diag.h>
 #include <symfence/localize.h>
 #include <symfence/object.h>
+#include <symfence/output.h>
 #include <symfence/rules.h>
 
 struct symfence_archive;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include <symfence/diag.h>
+#include <symfence/pattern.h>
 
 struct symfence_policy;
 struct symfence_library;
@@ -115,8 +116,5 @@ int symfence_library_object_files(struct symfence_ctx *ctx, const struct symfenc
 const struct symfence_library *symfence_policy_pick(struct symfence_ctx *ctx,
 						    const struct symfence_policy *policy,
 						    const char *name);
-
-/* Object path matching as the rules define it, exposed for tests and tools. */
-bool symfence_object_pattern_match(const char *pattern, const char *path);
 
 #endif

@@ -8,6 +8,7 @@
 #include <symfence/object.h>
 #include <symfence/input.h>
 #include <symfence/localize.h>
+#include <symfence/output.h>
 #include <symfence/rules.h>
 #include <symfence/selection.h>
 #include <symfence/link.h>

@@ -17,6 +17,7 @@
 
 #include <symfence/localize.h>
 #include <symfence/object.h>
+#include <symfence/output.h>
 #include <symfence/selection.h>
 
 #include "../fixtures/loc-elfbuild.h"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <symfence/localize.h>
+#include <symfence/output.h>
 
 #include "diags.h"
 
