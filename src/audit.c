@@ -37,15 +37,8 @@ void sf_log_append(void *arg, const struct symfence_diag *d)
 	struct sf_log *log = arg;
 	struct sf_logged *e;
 
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 4;
-
-		e = realloc(log->v, cap * sizeof(*e));
-		if (!e)
-			return;
-		log->v = e;
-		log->cap = cap;
-	}
+	if (sf_grow(log->v, log->cap, log->n + 1, 4))
+		return;
 	e = &log->v[log->n];
 	e->severity = d->severity;
 	e->file = sf_strdup(d->file);
@@ -649,15 +642,8 @@ struct sf_flag {
 
 static struct sf_finding *raw_add(struct sf_worker *w)
 {
-	if (w->nraw == w->rawcap) {
-		size_t cap = w->rawcap ? 2 * w->rawcap : 64;
-		struct sf_finding *v = realloc(w->raw, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		w->raw = v;
-		w->rawcap = cap;
-	}
+	if (sf_grow(w->raw, w->rawcap, w->nraw + 1, 64))
+		return NULL;
 	memset(&w->raw[w->nraw], 0, sizeof(w->raw[0]));
 	return &w->raw[w->nraw++];
 }
@@ -1084,17 +1070,8 @@ out:
 
 static int keep_str(struct symfence_audit *a, const char *s, size_t len, const char **out)
 {
-	char **v;
-
-	if (a->nstrs == a->strcap) {
-		size_t cap = a->strcap ? 2 * a->strcap : 256;
-
-		v = realloc(a->strs, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		a->strs = v;
-		a->strcap = cap;
-	}
+	if (sf_grow(a->strs, a->strcap, a->nstrs + 1, 256))
+		return -ENOMEM;
 	a->strs[a->nstrs] = strndup(s, len);
 	if (!a->strs[a->nstrs])
 		return -ENOMEM;

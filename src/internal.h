@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <libelf.h>
 
 #include <symfence/diag.h>
@@ -58,5 +59,48 @@ static inline void sf_sort(void *base, size_t n, size_t size,
 
 void *sf_xcalloc(size_t n, size_t size); /* calloc, NULL only for n * size overflow or OOM */
 char *sf_strdup(const char *s);
+
+/*
+ * The capacity that holds need elements: cap (min when 0) doubled as often as
+ * needed. Returns false when it would overflow a size_t.
+ */
+static inline bool sf_grow_cap(size_t cap, size_t need, size_t min, size_t *out)
+{
+	size_t n = cap ? cap : min ? min : 1;
+
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return false;
+		n *= 2;
+	}
+	*out = n;
+	return true;
+}
+
+/*
+ * Grows the array *v of *cap elements of size bytes to hold at least need,
+ * doubling its capacity (from min when it is empty). 0, or -ENOMEM with *v and
+ * *cap untouched (also when need * size overflows). Use it through sf_grow().
+ */
+static inline int sf_grow_array(void *v, size_t *cap, size_t need, size_t size, size_t min)
+{
+	void *p;
+	size_t n;
+
+	if (need <= *cap)
+		return 0;
+	if (!sf_grow_cap(*cap, need, min, &n))
+		return -ENOMEM;
+	memcpy(&p, v, sizeof(p)); /* v points to some T *: no type-punned store through void ** */
+	p = reallocarray(p, n, size);
+	if (!p)
+		return -ENOMEM;
+	memcpy(v, &p, sizeof(p));
+	*cap = n;
+	return 0;
+}
+
+/* sf_grow(arr, cap, need, min): arr is a T * lvalue, cap its size_t capacity (in elements). */
+#define sf_grow(arr, cap, need, min) sf_grow_array(&(arr), &(cap), (need), sizeof(*(arr)), (min))
 
 #endif

@@ -864,15 +864,8 @@ static unsigned char *sf_patch_add(struct sf_patches *ps, size_t off, size_t len
 
 	if (!len) /* an empty section: nothing to write, and no place in the order */
 		return nothing;
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? 2 * ps->cap : 64;
-		struct sf_patch *p = realloc(ps->p, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		ps->p = p;
-		ps->cap = cap;
-	}
+	if (sf_grow(ps->p, ps->cap, ps->n + 1, 64))
+		return NULL;
 	if (len > ps->room - ps->used || !ps->nblocks) {
 		size_t room = len > (1u << 20) ? len : (1u << 20);
 		unsigned char **b = realloc(ps->blocks, (ps->nblocks + 1) * sizeof(*b));
