@@ -21,12 +21,31 @@
 /* Reports a malformed object; evaluates to -EINVAL. */
 #define sf_malformed(ctx, file, ...) (symfence_error(ctx, file, __VA_ARGS__), -EINVAL)
 
-/* Big- or little-endian loads and stores of n bytes (n <= 8), for patching file images. */
+/*
+ * Big- or little-endian loads and stores of n bytes (n <= 8), for reading and
+ * patching file images at any alignment. The widths of ELF fields are one
+ * load or store each: they run for every relocation of an object.
+ */
+#define SF_HOST_MSB (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+
 static inline uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
 {
 	uint64_t v = 0;
+	uint32_t v32;
+	uint16_t v16;
 	size_t i;
 
+	switch (n) {
+	case 8:
+		memcpy(&v, p, 8);
+		return msb == SF_HOST_MSB ? v : __builtin_bswap64(v);
+	case 4:
+		memcpy(&v32, p, 4);
+		return msb == SF_HOST_MSB ? v32 : __builtin_bswap32(v32);
+	case 2:
+		memcpy(&v16, p, 2);
+		return msb == SF_HOST_MSB ? v16 : __builtin_bswap16(v16);
+	}
 	for (i = 0; i < n; i++)
 		v |= (uint64_t)p[msb ? i : n - 1 - i] << (8 * (n - 1 - i));
 	return v;
@@ -34,8 +53,24 @@ static inline uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
 
 static inline void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
 {
+	uint32_t v32 = (uint32_t)v;
+	uint16_t v16 = (uint16_t)v;
 	size_t i;
 
+	switch (n) {
+	case 8:
+		v = msb == SF_HOST_MSB ? v : __builtin_bswap64(v);
+		memcpy(p, &v, 8);
+		return;
+	case 4:
+		v32 = msb == SF_HOST_MSB ? v32 : __builtin_bswap32(v32);
+		memcpy(p, &v32, 4);
+		return;
+	case 2:
+		v16 = msb == SF_HOST_MSB ? v16 : __builtin_bswap16(v16);
+		memcpy(p, &v16, 2);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		p[msb ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
 }
