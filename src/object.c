@@ -672,14 +672,6 @@ int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence
 	return 0;
 }
 
-size_t symfence_object_rel_sym(const struct symfence_object *obj, size_t i, size_t j)
-{
-	struct sf_rel r;
-
-	sf_obj_rel(obj, i, j, &r);
-	return r.sym;
-}
-
 Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i)
 {
 	Elf_Data *d;

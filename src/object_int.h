@@ -218,10 +218,4 @@ static inline void sf_obj_rel(const struct symfence_object *obj, size_t i, size_
 		      r);
 }
 
-/* Offset (and width) of r_info in a REL or RELA entry: the same in both. */
-static inline size_t sf_rel_info_off(const struct symfence_object *obj)
-{
-	return obj->cls == ELFCLASS32 ? 4 : 8;
-}
-
 #endif
