@@ -29,6 +29,7 @@
 
 #include "audit_int.h"
 #include "internal.h"
+#include "object_int.h"
 
 /* ---- findings ---- */
 
@@ -336,7 +337,6 @@ static bool is_bitcode(const unsigned char *p, size_t size)
 static int load_unit(struct symfence_ctx *ctx, const struct symfence_audit *a,
 		     const struct sf_unit *u, struct sf_image *img, struct symfence_object **obj)
 {
-	GElf_Ehdr eh;
 	int err;
 
 	*obj = NULL;
@@ -353,7 +353,7 @@ static int load_unit(struct symfence_ctx *ctx, const struct symfence_audit *a,
 	err = symfence_object_open_mem(ctx, u->display, (void *)img->p, img->size, false, obj);
 	if (err)
 		return err;
-	if (!gelf_getehdr(symfence_object_elf(*obj), &eh) || eh.e_type != ET_REL) {
+	if (sf_obj_ehdr(*obj)->e_type != ET_REL) {
 		symfence_error(
 			ctx, u->display,
 			"not a relocatable object (an executable or shared object?); audit .o and .ko files and archives");
@@ -611,15 +611,8 @@ struct sf_flag {
 
 static struct sf_finding *raw_add(struct sf_worker *w)
 {
-	if (w->nraw == w->rawcap) {
-		size_t cap = w->rawcap ? 2 * w->rawcap : 64;
-		struct sf_finding *v = realloc(w->raw, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		w->raw = v;
-		w->rawcap = cap;
-	}
+	if (sf_grow(w->raw, w->rawcap, w->nraw + 1, 64))
+		return NULL;
 	memset(&w->raw[w->nraw], 0, sizeof(w->raw[0]));
 	return &w->raw[w->nraw++];
 }
@@ -645,18 +638,15 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 	size_t shnum = symfence_object_shnum(obj), symtab = symfence_object_symtab(obj);
 	size_t nfuncs, s, j;
 	struct sf_func *funcs = function_index(obj, &nfuncs);
-	Elf *elf = symfence_object_elf(obj);
 	int err = 0;
 
 	if (!funcs)
 		return -ENOMEM;
 	for (s = 1; s < shnum && !err; s++) {
 		const GElf_Shdr *sh = symfence_object_shdr(obj, s), *target;
-		bool rela = sh->sh_type == SHT_RELA;
-		size_t entsize, n;
-		Elf_Data *d;
+		size_t n;
 
-		if ((sh->sh_type != SHT_REL && !rela) || sh->sh_link != symtab)
+		if ((sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA) || sh->sh_link != symtab)
 			continue;
 		err = symfence_object_check_relocs(ctx, obj, s);
 		if (err)
@@ -664,26 +654,15 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 		target = symfence_object_shdr(obj, sh->sh_info);
 		if (!(target->sh_flags & SHF_ALLOC))
 			continue;
-		d = symfence_object_data(ctx, obj, s);
-		if (!d) {
-			err = -EINVAL;
-			break;
-		}
-		entsize = gelf_fsize(elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT);
-		n = entsize ? d->d_size / entsize : 0;
+		n = sf_obj_nrels(obj, s);
 		for (j = 0; j < n; j++) {
-			GElf_Rela r;
 			const struct sf_func *fn;
 			struct sf_finding *f;
+			struct sf_rel r;
 			size_t sym;
 
-			if (rela ? !gelf_getrela(d, (int)j, &r)
-				 : !gelf_getrel(d, (int)j, (GElf_Rel *)&r)) {
-				err = sf_elf_error(ctx, symfence_object_name(obj),
-						   rela ? "gelf_getrela" : "gelf_getrel");
-				break;
-			}
-			sym = GELF_R_SYM(r.r_info); /* < nsyms: checked above */
+			sf_obj_rel(obj, s, j, &r);
+			sym = r.sym; /* < nsyms: checked above */
 			if (flag_of[sym] == SIZE_MAX)
 				continue;
 			/* A definition is one finding, at the definition, however used. */
@@ -696,16 +675,16 @@ static int locate(struct symfence_ctx *ctx, struct sf_worker *w, struct symfence
 				break;
 			}
 			f->shndx = sh->sh_info;
-			f->secoff = r.r_offset;
+			f->secoff = r.offset;
 			f->pub.count = 1;
 			f->pub.section = symfence_object_secname(obj, sh->sh_info);
-			fn = covering(funcs, nfuncs, sh->sh_info, r.r_offset);
+			fn = covering(funcs, nfuncs, sh->sh_info, r.offset);
 			if (fn) {
 				f->pub.function = fn->name;
-				f->pub.offset = r.r_offset - fn->value;
+				f->pub.offset = r.offset - fn->value;
 				f->group = fn->sym;
 			} else {
-				f->pub.offset = r.r_offset;
+				f->pub.offset = r.offset;
 				f->group = SIZE_MAX - sh->sh_info;
 			}
 		}
@@ -1090,17 +1069,8 @@ out:
 
 static int keep_str(struct symfence_audit *a, const char *s, size_t len, const char **out)
 {
-	char **v;
-
-	if (a->nstrs == a->strcap) {
-		size_t cap = a->strcap ? 2 * a->strcap : 256;
-
-		v = realloc(a->strs, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		a->strs = v;
-		a->strcap = cap;
-	}
+	if (sf_grow(a->strs, a->strcap, a->nstrs + 1, 256))
+		return -ENOMEM;
 	a->strs[a->nstrs] = strndup(s, len);
 	if (!a->strs[a->nstrs])
 		return -ENOMEM;

@@ -168,15 +168,8 @@ static int add_entry(struct symfence_ctx *ctx, const struct symfence_object *obj
 {
 	struct sf_order_entry *e;
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? 2 * list->cap : 64;
-		struct sf_order_entry *v = realloc(list->v, cap * sizeof(*v));
-
-		if (!v)
-			goto nomem;
-		list->v = v;
-		list->cap = cap;
-	}
+	if (sf_grow(list->v, list->cap, list->n + 1, 64))
+		goto nomem;
 	e = &list->v[list->n];
 	e->group = target ? strdup(group) : NULL;
 	if (!e->group)
@@ -196,8 +189,7 @@ nomem:
 int sf_order_collect(struct symfence_ctx *ctx, const struct symfence_object *obj, size_t member,
 		     struct sf_order_list *list)
 {
-	size_t w = obj->cls == ELFCLASS32 ? 4 : 8, i, j, n, target;
-	const unsigned char *r;
+	size_t i, j, n, target;
 	const char *group;
 	int64_t addend;
 	uint64_t off;
@@ -215,17 +207,16 @@ int sf_order_collect(struct symfence_ctx *ctx, const struct symfence_object *obj
 		err = symfence_object_check_relocs(ctx, obj, i);
 		if (err)
 			return err;
-		n = sh->sh_size / sh->sh_entsize;
+		n = sf_obj_nrels(obj, i);
 		for (j = 0; j < n; j++) {
-			r = obj->image + sh->sh_offset + j * sh->sh_entsize;
-			off = sf_get(r, w, obj->msb);
-			addend = sh->sh_type == SHT_RELA ? (int64_t)sf_get(r + 2 * w, w, obj->msb)
+			struct sf_rel r;
+
+			sf_obj_rel(obj, i, j, &r);
+			off = r.offset;
+			addend = sh->sh_type == SHT_RELA ? r.addend
 							 : implicit_addend(obj, target, off);
-			if (w == 4 && sh->sh_type == SHT_RELA)
-				addend = (int32_t)addend;
-			err = add_entry(
-				ctx, obj, list, group, member, target, off,
-				target_name(obj, symfence_object_rel_sym(obj, i, j), addend));
+			err = add_entry(ctx, obj, list, group, member, target, off,
+					target_name(obj, r.sym, addend));
 			if (err)
 				return err;
 		}

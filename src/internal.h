@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <libelf.h>
 
 #include <symfence/diag.h>
@@ -20,12 +21,31 @@
 /* Reports a malformed object; evaluates to -EINVAL. */
 #define sf_malformed(ctx, file, ...) (symfence_error(ctx, file, __VA_ARGS__), -EINVAL)
 
-/* Big- or little-endian loads and stores of n bytes (n <= 8), for patching file images. */
+/*
+ * Big- or little-endian loads and stores of n bytes (n <= 8), for reading and
+ * patching file images at any alignment. The widths of ELF fields are one
+ * load or store each: they run for every relocation of an object.
+ */
+#define SF_HOST_MSB (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+
 static inline uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
 {
 	uint64_t v = 0;
+	uint32_t v32;
+	uint16_t v16;
 	size_t i;
 
+	switch (n) {
+	case 8:
+		memcpy(&v, p, 8);
+		return msb == SF_HOST_MSB ? v : __builtin_bswap64(v);
+	case 4:
+		memcpy(&v32, p, 4);
+		return msb == SF_HOST_MSB ? v32 : __builtin_bswap32(v32);
+	case 2:
+		memcpy(&v16, p, 2);
+		return msb == SF_HOST_MSB ? v16 : __builtin_bswap16(v16);
+	}
 	for (i = 0; i < n; i++)
 		v |= (uint64_t)p[msb ? i : n - 1 - i] << (8 * (n - 1 - i));
 	return v;
@@ -33,8 +53,24 @@ static inline uint64_t sf_get(const unsigned char *p, size_t n, bool msb)
 
 static inline void sf_put(unsigned char *p, size_t n, uint64_t v, bool msb)
 {
+	uint32_t v32 = (uint32_t)v;
+	uint16_t v16 = (uint16_t)v;
 	size_t i;
 
+	switch (n) {
+	case 8:
+		v = msb == SF_HOST_MSB ? v : __builtin_bswap64(v);
+		memcpy(p, &v, 8);
+		return;
+	case 4:
+		v32 = msb == SF_HOST_MSB ? v32 : __builtin_bswap32(v32);
+		memcpy(p, &v32, 4);
+		return;
+	case 2:
+		v16 = msb == SF_HOST_MSB ? v16 : __builtin_bswap16(v16);
+		memcpy(p, &v16, 2);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		p[msb ? n - 1 - i : i] = (unsigned char)(v >> (8 * i));
 }
@@ -75,5 +111,48 @@ static inline void sf_sort(void *base, size_t n, size_t size,
 
 void *sf_xcalloc(size_t n, size_t size); /* calloc, NULL only for n * size overflow or OOM */
 char *sf_strdup(const char *s);
+
+/*
+ * The capacity that holds need elements: cap (min when 0) doubled as often as
+ * needed. Returns false when it would overflow a size_t.
+ */
+static inline bool sf_grow_cap(size_t cap, size_t need, size_t min, size_t *out)
+{
+	size_t n = cap ? cap : min ? min : 1;
+
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return false;
+		n *= 2;
+	}
+	*out = n;
+	return true;
+}
+
+/*
+ * Grows the array *v of *cap elements of size bytes to hold at least need,
+ * doubling its capacity (from min when it is empty). 0, or -ENOMEM with *v and
+ * *cap untouched (also when need * size overflows). Use it through sf_grow().
+ */
+static inline int sf_grow_array(void *v, size_t *cap, size_t need, size_t size, size_t min)
+{
+	void *p;
+	size_t n;
+
+	if (need <= *cap)
+		return 0;
+	if (!sf_grow_cap(*cap, need, min, &n))
+		return -ENOMEM;
+	memcpy(&p, v, sizeof(p)); /* v points to some T *: no type-punned store through void ** */
+	p = reallocarray(p, n, size);
+	if (!p)
+		return -ENOMEM;
+	memcpy(v, &p, sizeof(p));
+	*cap = n;
+	return 0;
+}
+
+/* sf_grow(arr, cap, need, min): arr is a T * lvalue, cap its size_t capacity (in elements). */
+#define sf_grow(arr, cap, need, min) sf_grow_array(&(arr), &(cap), (need), sizeof(*(arr)), (min))
 
 #endif

@@ -37,7 +37,12 @@
 #endif
 
 #define MODSIG_MAGIC "~Module signature appended~\n"
-#define MODSIG_INFO_SIZE 12 /* struct module_signature */
+
+/* The kernel's struct module_signature, which precedes MODSIG_MAGIC at the end of a signed .ko. */
+struct sf_module_signature {
+	uint8_t algo, hash, id_type, signer_len, key_id_len, pad[3];
+	uint32_t sig_len; /* big endian */
+};
 
 struct symfence_plan {
 	struct symfence_object *obj; /* borrowed */
@@ -146,65 +151,68 @@ static void sf_uleb_put(unsigned char *p, uint64_t v, size_t len)
 static int sf_check_object(struct symfence_ctx *ctx, struct symfence_object *obj,
 			   const struct symfence_localize_opts *opts, size_t *elf_size)
 {
-	const size_t mlen = sizeof(MODSIG_MAGIC) - 1;
-	size_t i;
+	const size_t mlen = sizeof(MODSIG_MAGIC) - 1, slen = sizeof(struct sf_module_signature);
+	const GElf_Ehdr *eh = sf_obj_ehdr(obj);
+	const unsigned char *image = sf_obj_image(obj);
+	const char *file = sf_obj_name(obj);
+	size_t i, shnum = sf_obj_shnum(obj), size = sf_obj_size(obj);
 
-	switch (obj->ehdr.e_type) {
+	switch (eh->e_type) {
 	case ET_REL:
 		break;
 	case ET_EXEC:
 		return sf_malformed(
-			ctx, obj->name,
+			ctx, file,
 			"cannot localize symbols in an executable (ET_EXEC): symfence rewrites relocatable objects (.o, .ko)");
 	case ET_DYN:
 		return sf_malformed(
-			ctx, obj->name,
+			ctx, file,
 			"cannot localize symbols in a shared object (ET_DYN): symfence rewrites relocatable objects (.o, .ko)");
 	default:
 		return sf_malformed(
-			ctx, obj->name,
+			ctx, file,
 			"cannot localize symbols in an ELF file of type %u: symfence rewrites relocatable objects (.o, .ko)",
-			obj->ehdr.e_type);
+			eh->e_type);
 	}
-	if (obj->ehdr.e_machine == EM_MIPS && obj->cls == ELFCLASS64)
+	if (eh->e_machine == EM_MIPS && sf_obj_is64(obj))
 		return sf_malformed(
-			ctx, obj->name,
+			ctx, file,
 			"64-bit MIPS objects are not supported (their relocations pack several symbols per entry)");
 
-	for (i = 1; i < obj->shnum; i++)
-		if (sf_is_lto_section(obj->sec[i].name))
+	for (i = 1; i < shnum; i++)
+		if (sf_is_lto_section(sf_obj_secname(obj, i)))
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"cannot rewrite an LTO object (section '%s'): it holds compiler IR, not final code; build the library without LTO or seal after the LTO link",
-				obj->sec[i].name);
+				sf_obj_secname(obj, i));
 
-	*elf_size = obj->size;
-	if (obj->size > mlen + MODSIG_INFO_SIZE &&
-	    !memcmp(obj->image + obj->size - mlen, MODSIG_MAGIC, mlen)) {
-		const unsigned char *info = obj->image + obj->size - mlen - MODSIG_INFO_SIZE;
-		uint64_t siglen = sf_get(info + 8, 4, true);
+	*elf_size = size;
+	if (size > mlen + slen && !memcmp(image + size - mlen, MODSIG_MAGIC, mlen)) {
+		const unsigned char *info = image + size - mlen - slen;
+		uint64_t siglen = sf_get(info + offsetof(struct sf_module_signature, sig_len),
+					 sizeof(((struct sf_module_signature *)0)->sig_len), true);
 
 		if (!opts->strip_signature)
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"module has an appended signature, which localizing would invalidate (use --strip-signature, then sign the result again)");
-		if (siglen > obj->size - mlen - MODSIG_INFO_SIZE)
-			return sf_malformed(ctx, obj->name,
+		if (siglen > size - mlen - slen)
+			return sf_malformed(ctx, file,
 					    "module signature length %llu is larger than the file",
 					    (unsigned long long)siglen);
-		*elf_size = obj->size - mlen - MODSIG_INFO_SIZE - (size_t)siglen;
-		for (i = 1; i < obj->shnum; i++) {
-			const GElf_Shdr *sh = &obj->sec[i].shdr;
+		*elf_size = size - mlen - slen - (size_t)siglen;
+		for (i = 1; i < shnum; i++) {
+			const GElf_Shdr *sh = sf_obj_shdr(obj, i);
 
 			if (sh->sh_type != SHT_NOBITS && sh->sh_offset + sh->sh_size > *elf_size)
 				return sf_malformed(
-					ctx, obj->name,
+					ctx, file,
 					"section '%s' overlaps the appended module signature",
-					obj->sec[i].name);
+					sf_obj_secname(obj, i));
 		}
-		if (obj->ehdr.e_shoff + (uint64_t)obj->shnum * obj->ehdr.e_shentsize > *elf_size)
+		if (sf_obj_shdr_offset(obj, shnum) > *elf_size) /* the end of the header table */
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"section header table overlaps the appended module signature");
 	}
 	return 0;
@@ -218,11 +226,13 @@ static int sf_check_object(struct symfence_ctx *ctx, struct symfence_object *obj
 static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			  struct sf_scan *scan)
 {
+	size_t shnum = sf_obj_shnum(obj), symtab = sf_obj_symtab(obj), nsyms = sf_obj_nsyms(obj);
+	const char *file = sf_obj_name(obj);
 	size_t i, j;
 
-	for (i = 1; i < obj->shnum; i++) {
-		const GElf_Shdr *sh = &obj->sec[i].shdr;
-		const char *secname = obj->sec[i].name;
+	for (i = 1; i < shnum; i++) {
+		const GElf_Shdr *sh = sf_obj_shdr(obj, i);
+		const char *secname = sf_obj_secname(obj, i);
 		bool is_rel = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA;
 		Elf_Data *d;
 
@@ -231,13 +241,12 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 
 			if (err)
 				return err;
-		} else if (sh->sh_type == SHT_GROUP &&
-			   (!obj->symtab || sh->sh_link != obj->symtab)) {
-			return sf_malformed(ctx, obj->name,
+		} else if (sh->sh_type == SHT_GROUP && (!symtab || sh->sh_link != symtab)) {
+			return sf_malformed(ctx, file,
 					    "group section '%s' is not linked to the symbol table",
 					    secname);
 		}
-		if (!obj->symtab || sh->sh_link != obj->symtab)
+		if (!symtab || sh->sh_link != symtab)
 			continue;
 		switch (sh->sh_type) {
 		case SHT_REL:
@@ -252,12 +261,12 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			continue;
 		case SHT_CREL:
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"section '%s' is SHT_CREL (compact relocations), whose symbol indices symfence cannot renumber; build without -Wa,--crel; nothing written",
 				secname);
 		default:
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"section '%s' (type 0x%x) refers to the symbol table in a way symfence does not know; nothing written",
 				secname, sh->sh_type);
 		}
@@ -265,36 +274,42 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			continue;
 		if (sh->sh_flags & SHF_COMPRESSED)
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"section '%s' is compressed (SHF_COMPRESSED); decompress the object first (objcopy --decompress-debug-sections)",
 				secname);
 		if (is_rel) {
-			bool exports = sf_is_export_section(obj->sec[sh->sh_info].name);
+			size_t n = sf_obj_nrels(obj, i);
+			struct sf_rel r;
 
-			for (j = 0; exports && j < sh->sh_size / sh->sh_entsize; j++)
-				scan->exported[symfence_object_rel_sym(obj, i, j)] = 1;
+			if (!sf_is_export_section(sf_obj_secname(obj, sh->sh_info)))
+				continue;
+			for (j = 0; j < n; j++) {
+				sf_obj_rel(obj, i, j, &r);
+				scan->exported[r.sym] = 1;
+			}
 			continue;
 		}
-		d = elf_getdata(obj->sec[i].scn, NULL);
+		d = symfence_object_data(ctx, obj, i);
 		if (!d)
-			return sf_elf_error(ctx, obj->name, "elf_getdata");
+			return -EINVAL;
 		if (sh->sh_type == SHT_GROUP) {
 			const Elf32_Word *w = d->d_buf;
 			size_t n = d->d_size / sizeof(Elf32_Word);
 
-			if (sh->sh_entsize != sizeof(Elf32_Word) || n == 0 || d->d_size % 4)
+			if (sh->sh_entsize != sizeof(Elf32_Word) || n == 0 ||
+			    d->d_size % sizeof(Elf32_Word))
 				return sf_malformed(
-					ctx, obj->name,
+					ctx, file,
 					"group section '%s' has a bad size or entry size", secname);
-			if (sh->sh_info >= obj->nsyms)
+			if (sh->sh_info >= nsyms)
 				return sf_malformed(
-					ctx, obj->name,
+					ctx, file,
 					"group section '%s' names signature symbol %u, beyond the %zu symbols",
-					secname, sh->sh_info, obj->nsyms);
+					secname, sh->sh_info, nsyms);
 			for (j = 1; j < n; j++)
-				if (w[j] == 0 || w[j] >= obj->shnum)
+				if (w[j] == 0 || w[j] >= shnum)
 					return sf_malformed(
-						ctx, obj->name,
+						ctx, file,
 						"group section '%s' lists section %u, which does not exist",
 						secname, w[j]);
 			if (!(w[0] & GRP_COMDAT))
@@ -310,14 +325,14 @@ static int sf_scan_linked(struct symfence_ctx *ctx, struct symfence_object *obj,
 			while (p < end) {
 				if (!sf_uleb(&p, end, &v))
 					return sf_malformed(
-						ctx, obj->name,
+						ctx, file,
 						"section '%s' has a malformed ULEB128 entry",
 						secname);
-				if (v >= obj->nsyms)
+				if (v >= nsyms)
 					return sf_malformed(
-						ctx, obj->name,
+						ctx, file,
 						"section '%s' names symbol %llu, beyond the %zu symbols",
-						secname, (unsigned long long)v, obj->nsyms);
+						secname, (unsigned long long)v, nsyms);
 			}
 		}
 	}
@@ -410,7 +425,8 @@ static const struct sf_special *sf_special_index(uint16_t machine, uint16_t shnd
 static bool sf_refuse_special(struct symfence_ctx *ctx, const struct symfence_object *obj,
 			      const GElf_Sym *sym, const char *name)
 {
-	uint16_t shndx = sym->st_shndx;
+	uint16_t shndx = sym->st_shndx, machine = sf_obj_ehdr(obj)->e_machine;
+	const char *file = sf_obj_name(obj);
 	const struct sf_special *sp;
 	char what[64];
 
@@ -418,22 +434,22 @@ static bool sf_refuse_special(struct symfence_ctx *ctx, const struct symfence_ob
 		return false;
 	if (shndx == SHN_COMMON) {
 		symfence_error(
-			ctx, obj->name,
+			ctx, file,
 			"cannot localize '%s': it is SHN_COMMON (build with -fno-common or link with ld -d)",
 			name);
 		return true;
 	}
 	if (shndx == SHN_LIVEPATCH) {
 		symfence_error(
-			ctx, obj->name,
+			ctx, file,
 			"cannot localize '%s': it is a livepatch symbol (SHN_LIVEPATCH), resolved by the livepatch core at load time",
 			name);
 		return true;
 	}
-	sp = sf_special_index(obj->ehdr.e_machine, shndx);
+	sp = sf_special_index(machine, shndx);
 	if (sp && sp->common) {
 		symfence_error(
-			ctx, obj->name,
+			ctx, file,
 			"cannot localize '%s': it is %s, a common symbol (build with -fno-common or link with ld -d)",
 			name, sp->name);
 		return true;
@@ -445,9 +461,9 @@ static bool sf_refuse_special(struct symfence_ctx *ctx, const struct symfence_ob
 			 shndx <= SHN_HIPROC ? "processor-specific"
 			 : shndx <= SHN_HIOS ? "OS-specific"
 					     : "reserved",
-			 obj->ehdr.e_machine);
+			 machine);
 	symfence_error(
-		ctx, obj->name,
+		ctx, file,
 		"cannot localize '%s': its section index 0x%x (%s) is special, and symfence does not know it to be safe to localize",
 		name, shndx, what);
 	return true;
@@ -458,7 +474,7 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 			      const struct sf_scan *scan, size_t i, const GElf_Sym *sym,
 			      Elf32_Word shndx, const char *name)
 {
-	const char *file = obj->name;
+	const char *file = sf_obj_name(obj);
 
 	if (sym->st_shndx == SHN_UNDEF) {
 		symfence_error(
@@ -480,14 +496,14 @@ static bool sf_check_selected(struct symfence_ctx *ctx, struct symfence_object *
 		symfence_error(
 			ctx, file,
 			"cannot localize '%s': it is the signature of COMDAT group section '%s'; COMDAT groups are merged by name across objects",
-			name, obj->sec[scan->signature_of[i]].name);
+			name, sf_obj_secname(obj, scan->signature_of[i]));
 		return false;
 	}
 	if (symfence_sym_in_section(sym) && scan->comdat_of_sec[shndx]) {
 		symfence_error(
 			ctx, file,
 			"cannot localize '%s': it is defined in section '%s' of a COMDAT group (inline or template code shared between objects)",
-			name, obj->sec[shndx].name);
+			name, sf_obj_secname(obj, shndx));
 		return false;
 	}
 	if (GELF_ST_BIND(sym->st_info) == STB_GNU_UNIQUE) {
@@ -561,12 +577,12 @@ static void sf_warn_selected(struct symfence_ctx *ctx, const struct symfence_obj
 		symfence_object_sym(obj, l->cands[c], &sym, &shndx, &name);
 		if (GELF_ST_BIND(sym.st_info) == STB_WEAK)
 			symfence_warning(
-				ctx, obj->name,
+				ctx, sf_obj_name(obj),
 				"localizing weak definition '%s': this object's own references now bind to it even where another object defines '%s'",
 				name, name);
 		if (sf_sorted_has(l->locals, l->nlocals, name))
 			symfence_warning(
-				ctx, obj->name,
+				ctx, sf_obj_name(obj),
 				"localized '%s' has the same name as an existing local symbol; debuggers and kallsyms will show two",
 				name);
 		if (symfence_sym_in_section(&sym) && sf_is_named_object(&sym))
@@ -574,7 +590,7 @@ static void sf_warn_selected(struct symfence_ctx *ctx, const struct symfence_obj
 		if (hit) {
 			symfence_object_sym(obj, hit->idx, NULL, NULL, &alias);
 			symfence_warning(
-				ctx, obj->name,
+				ctx, sf_obj_name(obj),
 				"'%s' has a global alias '%s' at the same address, which stays global: other objects can still reach it through '%s'",
 				name, alias, alias);
 		}
@@ -592,20 +608,22 @@ static int sf_plan_addrsig(struct symfence_ctx *ctx, struct symfence_plan *plan)
 
 	/* sh_link 0 marks a stale table (objcopy and ld -r leave it so): lld ignores it, so do we.
 	 */
-	for (i = 1; i < obj->shnum; i++) {
-		if (obj->sec[i].shdr.sh_type != SHT_LLVM_ADDRSIG ||
-		    obj->sec[i].shdr.sh_link != obj->symtab)
+	for (i = 1; i < sf_obj_shnum(obj); i++) {
+		const GElf_Shdr *sh = sf_obj_shdr(obj, i);
+
+		if (sh->sh_type != SHT_LLVM_ADDRSIG || sh->sh_link != sf_obj_symtab(obj))
 			continue;
 		if (plan->addrsig_sec)
-			return sf_malformed(ctx, obj->name, "more than one .llvm_addrsig section");
+			return sf_malformed(ctx, sf_obj_name(obj),
+					    "more than one .llvm_addrsig section");
 		plan->addrsig_sec = i;
 	}
 	if (!plan->addrsig_sec)
 		return 0;
 	i = plan->addrsig_sec;
-	d = elf_getdata(obj->sec[i].scn, NULL);
+	d = symfence_object_data(ctx, obj, i);
 	if (!d)
-		return sf_elf_error(ctx, obj->name, "elf_getdata");
+		return -EINVAL;
 	vals = sf_xcalloc(d->d_size, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
@@ -649,6 +667,8 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 	struct sf_scan scan = { 0 };
 	struct sf_symlists l = { 0 };
 	unsigned char *selected = NULL;
+	size_t nsyms = sf_obj_nsyms(obj), symtab = sf_obj_symtab(obj);
+	const char *file = sf_obj_name(obj);
 	size_t i, c, next, refused = 0;
 	int err;
 
@@ -660,21 +680,21 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 	plan->verify = opts->verify;
 	plan->nselectors = opts->nselectors;
 	plan->hits = sf_xcalloc(opts->nselectors, sizeof(*plan->hits));
-	plan->map = sf_xcalloc(obj->nsyms, sizeof(*plan->map));
-	plan->order = sf_xcalloc(obj->nsyms, sizeof(*plan->order));
-	selected = sf_xcalloc(obj->nsyms, 1);
-	scan.exported = sf_xcalloc(obj->nsyms, 1);
-	scan.signature_of = sf_xcalloc(obj->nsyms, sizeof(*scan.signature_of));
-	scan.comdat_of_sec = sf_xcalloc(obj->shnum, sizeof(*scan.comdat_of_sec));
-	scan.export_names = sf_xcalloc(obj->nsyms, sizeof(*scan.export_names));
-	l.cands = sf_xcalloc(obj->nsyms, sizeof(*l.cands));
-	l.kept = sf_xcalloc(obj->nsyms, sizeof(*l.kept));
-	l.locals = sf_xcalloc(obj->nsyms, sizeof(*l.locals));
+	plan->map = sf_xcalloc(nsyms, sizeof(*plan->map));
+	plan->order = sf_xcalloc(nsyms, sizeof(*plan->order));
+	selected = sf_xcalloc(nsyms, 1);
+	scan.exported = sf_xcalloc(nsyms, 1);
+	scan.signature_of = sf_xcalloc(nsyms, sizeof(*scan.signature_of));
+	scan.comdat_of_sec = sf_xcalloc(sf_obj_shnum(obj), sizeof(*scan.comdat_of_sec));
+	scan.export_names = sf_xcalloc(nsyms, sizeof(*scan.export_names));
+	l.cands = sf_xcalloc(nsyms, sizeof(*l.cands));
+	l.kept = sf_xcalloc(nsyms, sizeof(*l.kept));
+	l.locals = sf_xcalloc(nsyms, sizeof(*l.locals));
 	err = -ENOMEM;
 	if (!plan->hits || !plan->map || !plan->order || !selected || !scan.exported ||
 	    !scan.signature_of || !scan.comdat_of_sec || !scan.export_names || !l.cands ||
 	    !l.kept || !l.locals) {
-		symfence_error(ctx, obj->name, "out of memory planning %zu symbols", obj->nsyms);
+		symfence_error(ctx, file, "out of memory planning %zu symbols", nsyms);
 		goto fail;
 	}
 
@@ -683,15 +703,15 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		err = sf_scan_linked(ctx, obj, &scan);
 	if (err)
 		goto fail;
-	plan->first_global = obj->symtab ? obj->sec[obj->symtab].shdr.sh_info : 0;
-	if (obj->nsyms && plan->first_global == 0) {
-		err = sf_malformed(ctx, obj->name,
+	plan->first_global = symtab ? sf_obj_shdr(obj, symtab)->sh_info : 0;
+	if (nsyms && plan->first_global == 0) {
+		err = sf_malformed(ctx, file,
 				   "symbol table sh_info is 0, but symbol 0 is always local");
 		goto fail;
 	}
 
 	/* One pass: bindings against sh_info, exports by name, selection, what stays. */
-	for (i = 0; i < obj->nsyms; i++) {
+	for (i = 0; i < nsyms; i++) {
 		GElf_Sym sym;
 		Elf32_Word shndx;
 		const char *name;
@@ -703,7 +723,7 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		if (i < plan->first_global) {
 			if (!local) {
 				err = sf_malformed(
-					ctx, obj->name,
+					ctx, file,
 					"symbol %zu ('%s') is not local but precedes the symbol table's first global (sh_info %zu)",
 					i, name, plan->first_global);
 				goto fail;
@@ -715,7 +735,7 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 		}
 		if (local) {
 			err = sf_malformed(
-				ctx, obj->name,
+				ctx, file,
 				"symbol %zu ('%s') is local but follows the symbol table's first global (sh_info %zu)",
 				i, name, plan->first_global);
 			goto fail;
@@ -764,10 +784,10 @@ int symfence_localize_plan(struct symfence_ctx *ctx, struct symfence_object *obj
 	next = plan->first_global;
 	for (c = 0; c < l.ncands; c++)
 		plan->map[l.cands[c]] = (uint32_t)next++;
-	for (i = plan->first_global; i < obj->nsyms; i++)
+	for (i = plan->first_global; i < nsyms; i++)
 		if (!selected[i])
 			plan->map[i] = (uint32_t)next++;
-	for (i = 0; i < obj->nsyms; i++)
+	for (i = 0; i < nsyms; i++)
 		plan->order[plan->map[i]] = (uint32_t)i;
 
 	if (plan->nlocalized) {
@@ -865,15 +885,8 @@ static unsigned char *sf_patch_add(struct sf_patches *ps, size_t off, size_t len
 
 	if (!len) /* an empty section: nothing to write, and no place in the order */
 		return nothing;
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? 2 * ps->cap : 64;
-		struct sf_patch *p = realloc(ps->p, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		ps->p = p;
-		ps->cap = cap;
-	}
+	if (sf_grow(ps->p, ps->cap, ps->n + 1, 64))
+		return NULL;
 	if (len > ps->room - ps->used || !ps->nblocks) {
 		size_t room = len > (1u << 20) ? len : (1u << 20);
 		unsigned char **b = realloc(ps->blocks, (ps->nblocks + 1) * sizeof(*b));
@@ -896,55 +909,52 @@ static unsigned char *sf_patch_add(struct sf_patches *ps, size_t off, size_t len
 	return data;
 }
 
-/* Patches one field of section header idx: 0 sh_offset, 1 sh_size, 2 sh_info. */
-static int sf_patch_shdr(const struct symfence_object *obj, struct sf_patches *ps, size_t idx,
-			 int field, uint64_t v)
+/* A patch of the width bytes at at: v, in the object's byte order. */
+static int sf_patch_value(const struct symfence_object *obj, struct sf_patches *ps, uint64_t at,
+			  size_t width, uint64_t v)
 {
-	static const size_t off32[] = { 16, 20, 28 }, off64[] = { 24, 32, 44 };
-	size_t at = obj->ehdr.e_shoff + idx * obj->ehdr.e_shentsize +
-		    (obj->cls == ELFCLASS32 ? off32[field] : off64[field]);
-	size_t width = (obj->cls == ELFCLASS64 && field < 2) ? 8 : 4;
-	unsigned char *p = sf_patch_add(ps, at, width, NULL);
+	unsigned char *p = sf_patch_add(ps, (size_t)at, width, NULL);
 
 	if (!p)
 		return -ENOMEM;
-	sf_put(p, width, v, obj->msb);
+	sf_put(p, width, v, sf_obj_msb(obj));
 	return 0;
 }
+
+/* Patches one field (sh_offset, sh_size, sh_info) of section header idx. */
+#define sf_patch_shdr(obj, ps, idx, field, v)                                                      \
+	sf_patch_value(obj, ps, sf_obj_shdr_offset(obj, idx) + sf_field_off(obj, Shdr, field),     \
+		       sf_field_size(obj, Shdr, field), v)
 
 /* The relocation sections with an entry whose symbol moved: patched copies. */
 static int sf_patch_relocs(const struct symfence_plan *plan, struct sf_patches *ps)
 {
 	const struct symfence_object *obj = plan->obj;
-	size_t i, j, at = sf_rel_info_off(obj);
+	size_t i, j, shnum = sf_obj_shnum(obj);
 
-	for (i = 1; i < obj->shnum; i++) {
-		const GElf_Shdr *sh = &obj->sec[i].shdr;
-		const unsigned char *src;
-		size_t es = sh->sh_entsize, n;
+	for (i = 1; i < shnum; i++) {
+		const GElf_Shdr *sh = sf_obj_shdr(obj, i);
 		unsigned char *dst = NULL;
+		size_t n;
 
 		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
 			continue;
-		src = obj->image + sh->sh_offset; /* in the file: checked at open */
-		n = sh->sh_size / es;
+		n = sf_obj_nrels(obj, i);
 		for (j = 0; j < n; j++) {
-			uint64_t info = sf_get(src + j * es + at, at, obj->msb);
-			uint64_t sym = obj->cls == ELFCLASS32 ? info >> 8 : info >> 32;
-			uint64_t nsym = plan->map[sym];
+			struct sf_rel r;
+			size_t nsym;
 
-			if (nsym == sym)
+			sf_obj_rel(obj, i, j, &r);
+			nsym = plan->map[r.sym];
+			if (nsym == r.sym)
 				continue;
-			if (!dst) {
-				dst = sf_patch_add(ps, sh->sh_offset, sh->sh_size, src);
+			if (!dst) { /* the section's bytes are in the file: checked at open */
+				dst = sf_patch_add(ps, sh->sh_offset, sh->sh_size,
+						   sf_obj_image(obj) + sh->sh_offset);
 				if (!dst)
 					return -ENOMEM;
 			}
-			if (obj->cls == ELFCLASS32)
-				sf_put(dst + j * es + at, 4, (nsym << 8) | (info & 0xff), obj->msb);
-			else
-				sf_put(dst + j * es + at, 8, (nsym << 32) | (info & 0xffffffffu),
-				       obj->msb);
+			sf_rel_set_info(obj, dst + j * sh->sh_entsize, nsym, r.type);
 		}
 	}
 	return 0;
@@ -962,7 +972,9 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 			   struct sf_patches *ps)
 {
 	const struct symfence_object *obj = plan->obj;
+	const unsigned char *image = sf_obj_image(obj);
 	size_t i, lo = plan->first_global, hi = plan->first_global + plan->nlocalized;
+	size_t nsyms = sf_obj_nsyms(obj), symtab = sf_obj_symtab(obj);
 	int err = 0;
 
 	memset(ps, 0, sizeof(*ps));
@@ -972,48 +984,52 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 
 	/* .symtab: entries permuted (raw, so no conversion); binding byte of the new locals. */
 	{
-		const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
-		size_t es = sh->sh_entsize, info = obj->cls == ELFCLASS32 ? 12 : 4;
+		const GElf_Shdr *sh = sf_obj_shdr(obj, symtab);
+		size_t es = sh->sh_entsize, info = sf_field_off(obj, Sym, st_info);
 		unsigned char *dst =
-			sf_patch_add(ps, sh->sh_offset + lo * es, (obj->nsyms - lo) * es, NULL);
+			sf_patch_add(ps, sh->sh_offset + lo * es, (nsyms - lo) * es, NULL);
 
 		if (!dst)
 			goto nomem;
-		for (i = lo; i < obj->nsyms; i++, dst += es) {
-			memcpy(dst, obj->image + sh->sh_offset + (size_t)plan->order[i] * es, es);
+		for (i = lo; i < nsyms; i++, dst += es) {
+			memcpy(dst, image + sh->sh_offset + (size_t)plan->order[i] * es, es);
 			if (i < hi)
 				dst[info] = (unsigned char)GELF_ST_INFO(STB_LOCAL,
 									GELF_ST_TYPE(dst[info]));
 		}
-		err = sf_patch_shdr(obj, ps, obj->symtab, 2, hi);
+		err = sf_patch_shdr(obj, ps, symtab, sh_info, hi);
 	}
-	if (!err && obj->symtab_shndx) {
-		size_t off = obj->sec[obj->symtab_shndx].shdr.sh_offset;
-		unsigned char *dst = sf_patch_add(ps, off + 4 * lo, 4 * (obj->nsyms - lo), NULL);
+	if (!err && sf_obj_symtab_shndx(obj)) { /* permuted as .symtab is */
+		size_t off = sf_obj_shdr(obj, sf_obj_symtab_shndx(obj))->sh_offset;
+		const size_t xs = sizeof(Elf32_Word);
+		unsigned char *dst = sf_patch_add(ps, off + xs * lo, xs * (nsyms - lo), NULL);
 
 		if (!dst)
 			goto nomem;
-		for (i = lo; i < obj->nsyms; i++, dst += 4)
-			memcpy(dst, obj->image + off + 4 * (size_t)plan->order[i], 4);
+		for (i = lo; i < nsyms; i++, dst += xs)
+			memcpy(dst, image + off + xs * (size_t)plan->order[i], xs);
 	}
 	if (!err)
 		err = sf_patch_relocs(plan, ps);
-	for (i = 1; !err && i < obj->shnum; i++)
-		if (obj->sec[i].shdr.sh_type == SHT_GROUP &&
-		    obj->sec[i].shdr.sh_link == obj->symtab)
-			err = sf_patch_shdr(obj, ps, i, 2, plan->map[obj->sec[i].shdr.sh_info]);
+	for (i = 1; !err && i < sf_obj_shnum(obj); i++) {
+		const GElf_Shdr *sh = sf_obj_shdr(obj, i);
+
+		if (sh->sh_type == SHT_GROUP && sh->sh_link == symtab)
+			err = sf_patch_shdr(obj, ps, i, sh_info, plan->map[sh->sh_info]);
+	}
 	if (!err && plan->addrsig_sec) {
-		const GElf_Shdr *sh = &obj->sec[plan->addrsig_sec].shdr;
+		const GElf_Shdr *sh = sf_obj_shdr(obj, plan->addrsig_sec);
 		size_t at = plan->addrsig_size <= sh->sh_size ? sh->sh_offset : ps->size;
 
 		if (!sf_patch_add(ps, at, plan->addrsig_size, plan->addrsig))
 			goto nomem;
 		if (at == ps->size) { /* grown: moved to the end of the file */
-			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, 0, at);
+			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, sh_offset, at);
 			ps->size += plan->addrsig_size;
 		}
 		if (!err && plan->addrsig_size != sh->sh_size)
-			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, 1, plan->addrsig_size);
+			err = sf_patch_shdr(obj, ps, plan->addrsig_sec, sh_size,
+					    plan->addrsig_size);
 	}
 	if (err)
 		goto nomem;
@@ -1025,14 +1041,14 @@ static int sf_plan_patches(struct symfence_ctx *ctx, const struct symfence_plan 
 
 			sf_patches_free(ps);
 			return sf_malformed(
-				ctx, obj->name,
+				ctx, sf_obj_name(obj),
 				"sections that name symbols overlap each other or the section header table (at offset 0x%zx)",
 				at);
 		}
 	return 0;
 nomem:
 	sf_patches_free(ps);
-	symfence_error(ctx, obj->name, "out of memory");
+	symfence_error(ctx, sf_obj_name(obj), "out of memory");
 	return -ENOMEM;
 }
 
@@ -1040,7 +1056,7 @@ nomem:
 static const unsigned char *sf_sym_at(const struct symfence_object *obj, const unsigned char *image,
 				      size_t n)
 {
-	const GElf_Shdr *sh = &obj->sec[obj->symtab].shdr;
+	const GElf_Shdr *sh = sf_obj_shdr(obj, sf_obj_symtab(obj));
 
 	return image + sh->sh_offset + n * sh->sh_entsize;
 }
@@ -1058,9 +1074,11 @@ static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 		     const unsigned char *buf, size_t size)
 {
 	const struct symfence_object *in = plan->obj;
-	size_t es = in->sec[in->symtab].shdr.sh_entsize, info = in->cls == ELFCLASS32 ? 12 : 4;
-	size_t hi = plan->first_global + plan->nlocalized, at = sf_rel_info_off(in);
-	size_t i, j, k;
+	const unsigned char *image = sf_obj_image(in);
+	size_t nsyms = sf_obj_nsyms(in), symtab = sf_obj_symtab(in), xs = sizeof(Elf32_Word);
+	size_t es = sf_obj_shdr(in, symtab)->sh_entsize, info = sf_field_off(in, Sym, st_info);
+	size_t hi = plan->first_global + plan->nlocalized;
+	size_t i, j;
 	const char *what = NULL;
 
 	/* Two entries are the same symbol when all bytes but the binding nibble agree. */
@@ -1070,62 +1088,59 @@ static int sf_verify(struct symfence_ctx *ctx, const struct symfence_plan *plan,
 
 	if (size < plan->elf_size)
 		what = "the rewritten object is shorter than the input";
-	if (!in->symtab) /* nothing names a symbol: nothing can have moved */
-		return what ? (symfence_error(ctx, in->name, "internal error: %s", what), -EIO) : 0;
-	for (i = 0; !what && i < in->nsyms; i++) {
+	if (!symtab) /* nothing names a symbol: nothing can have moved */
+		return what ? (symfence_error(ctx, sf_obj_name(in), "internal error: %s", what),
+			       -EIO)
+			    : 0;
+	for (i = 0; !what && i < nsyms; i++) {
 		const unsigned char *o = sf_sym_at(in, buf, i),
-				    *n = sf_sym_at(in, in->image, plan->order[i]);
+				    *n = sf_sym_at(in, image, plan->order[i]);
 		bool local = (o[info] >> 4) == STB_LOCAL;
 
 		if (!SAME_SYMBOL(o, n) || local != (i < hi))
 			what = "a symbol changed in the rewrite";
-		if (!what && in->symtab_shndx &&
-		    memcmp(buf + in->sec[in->symtab_shndx].shdr.sh_offset + 4 * i,
-			   in->image + in->sec[in->symtab_shndx].shdr.sh_offset +
-				   4 * (size_t)plan->order[i],
-			   4))
-			what = "an extended section index changed in the rewrite";
+		if (!what && sf_obj_symtab_shndx(in)) {
+			size_t off = sf_obj_shdr(in, sf_obj_symtab_shndx(in))->sh_offset;
+
+			if (memcmp(buf + off + xs * i, image + off + xs * (size_t)plan->order[i],
+				   xs))
+				what = "an extended section index changed in the rewrite";
+		}
 	}
-	for (i = 1; !what && i < in->shnum; i++) {
-		const GElf_Shdr *sh = &in->sec[i].shdr;
+	for (i = 1; !what && i < sf_obj_shnum(in); i++) {
+		const GElf_Shdr *sh = sf_obj_shdr(in, i);
+		size_t n;
 
-		if (sh->sh_type == SHT_GROUP && sh->sh_link == in->symtab) {
-			size_t off = in->ehdr.e_shoff + i * in->ehdr.e_shentsize +
-				     (in->cls == ELFCLASS32 ? 28 : 44);
-			size_t sig = sf_get(buf + off, 4, in->msb);
+		if (sh->sh_type == SHT_GROUP && sh->sh_link == symtab) {
+			size_t sig =
+				sf_field_get(in, buf + sf_obj_shdr_offset(in, i), Shdr, sh_info);
 
-			if (sig >= in->nsyms || !SAME_SYMBOL(sf_sym_at(in, buf, sig),
-							     sf_sym_at(in, in->image, sh->sh_info)))
+			if (sig >= nsyms || !SAME_SYMBOL(sf_sym_at(in, buf, sig),
+							 sf_sym_at(in, image, sh->sh_info)))
 				what = "a group no longer names its signature symbol";
 			continue;
 		}
 		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
 			continue;
-		for (j = 0; !what && j < sh->sh_size / sh->sh_entsize; j++) {
-			const unsigned char *o = in->image + sh->sh_offset + j * sh->sh_entsize;
-			const unsigned char *n = buf + sh->sh_offset + j * sh->sh_entsize;
-			size_t osym = symfence_object_rel_sym(in, i, j);
-			uint64_t ninfo = sf_get(n + at, at, in->msb),
-				 oinfo = sf_get(o + at, at, in->msb);
-			size_t nsym = in->cls == ELFCLASS32 ? (size_t)(ninfo >> 8)
-							    : (size_t)(ninfo >> 32);
-			uint64_t type_mask = in->cls == ELFCLASS32 ? 0xff : 0xffffffffu;
+		n = sf_obj_nrels(in, i);
+		for (j = 0; !what && j < n; j++) {
+			struct sf_rel o, r; /* the input's and the result's */
 
-			if (memcmp(o, n, at) ||
-			    memcmp(o + 2 * at, n + 2 * at, sh->sh_entsize - 2 * at) ||
-			    (oinfo & type_mask) != (ninfo & type_mask) || nsym >= in->nsyms ||
-			    !SAME_SYMBOL(sf_sym_at(in, buf, nsym), sf_sym_at(in, in->image, osym)))
+			sf_obj_rel(in, i, j, &o);
+			sf_rel_decode(in, buf + sh->sh_offset + j * sh->sh_entsize,
+				      sh->sh_type == SHT_RELA, &r);
+			if (r.offset != o.offset || r.type != o.type || r.addend != o.addend ||
+			    r.sym >= nsyms ||
+			    !SAME_SYMBOL(sf_sym_at(in, buf, r.sym), sf_sym_at(in, image, o.sym)))
 				what = "a relocation no longer names the same symbol";
 		}
 	}
-	k = in->ehdr.e_shoff + in->symtab * in->ehdr.e_shentsize +
-	    (in->cls == ELFCLASS32 ? 28 : 44);
-	if (!what && sf_get(buf + k, 4, in->msb) != hi)
+	if (!what && sf_field_get(in, buf + sf_obj_shdr_offset(in, symtab), Shdr, sh_info) != hi)
 		what = "the symbol table's sh_info is not its first global";
 #undef SAME_SYMBOL
 	if (!what)
 		return 0;
-	symfence_error(ctx, in->name,
+	symfence_error(ctx, sf_obj_name(in),
 		       "internal error: %s; nothing written (please report this with the input)",
 		       what);
 	return -EIO;
@@ -1146,12 +1161,12 @@ int symfence_plan_apply(struct symfence_ctx *ctx, const struct symfence_plan *pl
 		return err;
 	buf = malloc(ps.size ? ps.size : 1);
 	if (!buf) {
-		symfence_error(ctx, plan->obj->name, "out of memory for a %zu-byte output",
+		symfence_error(ctx, sf_obj_name(plan->obj), "out of memory for a %zu-byte output",
 			       ps.size);
 		sf_patches_free(&ps);
 		return -ENOMEM;
 	}
-	memcpy(buf, plan->obj->image, plan->elf_size);
+	memcpy(buf, sf_obj_image(plan->obj), plan->elf_size);
 	for (i = 0; i < ps.n; i++)
 		memcpy(buf + ps.p[i].off, ps.p[i].data, ps.p[i].len);
 	if (plan->verify) {
@@ -1196,19 +1211,20 @@ static int plan_write(struct symfence_ctx *ctx, const struct symfence_plan *plan
 	iov = calloc(2 * ps.n + 1, sizeof(*iov));
 	if (!iov) {
 		sf_patches_free(&ps);
-		symfence_error(ctx, plan->obj->name, "out of memory");
+		symfence_error(ctx, sf_obj_name(plan->obj), "out of memory");
 		return -ENOMEM;
 	}
 	/* The untouched stretches come straight from the input's mapping. */
 	for (i = 0; i < ps.n; i++) {
 		if (ps.p[i].off > at)
-			iov[n++] =
-				(struct iovec){ (void *)(plan->obj->image + at), ps.p[i].off - at };
+			iov[n++] = (struct iovec){ (void *)(sf_obj_image(plan->obj) + at),
+						   ps.p[i].off - at };
 		iov[n++] = (struct iovec){ ps.p[i].data, ps.p[i].len };
 		at = ps.p[i].off + ps.p[i].len;
 	}
 	if (at < plan->elf_size)
-		iov[n++] = (struct iovec){ (void *)(plan->obj->image + at), plan->elf_size - at };
+		iov[n++] = (struct iovec){ (void *)(sf_obj_image(plan->obj) + at),
+					   plan->elf_size - at };
 	err = tmp ? symfence_write_temp_iov(ctx, path, iov, n, mode, tmp)
 		  : symfence_write_atomic_iov(ctx, path, iov, n, mode);
 	free(iov);

@@ -389,18 +389,17 @@ static int sf_check_symbols(struct symfence_ctx *ctx, struct symfence_object *ob
 static int sf_check_ehdr(struct symfence_ctx *ctx, const struct symfence_object *obj)
 {
 	const unsigned char *p = obj->image;
-	bool is64 = p[EI_CLASS] == ELFCLASS64, msb = p[EI_DATA] == ELFDATA2MSB;
-	size_t ehsize = is64 ? 64 : 52, shsize = is64 ? 64 : 40;
+	size_t ehsize = sf_struct_size(obj, Ehdr), shsize = sf_struct_size(obj, Shdr);
 	uint64_t shoff, shentsize, shnum;
 
 	if (obj->size < ehsize)
 		return sf_malformed(
 			ctx, obj->name,
 			"the ELF header is truncated: the file has %zu bytes, an ELF%d header %zu",
-			obj->size, is64 ? 64 : 32, ehsize);
-	shoff = sf_get(p + (is64 ? 40 : 32), is64 ? 8 : 4, msb);
-	shentsize = sf_get(p + (is64 ? 58 : 46), 2, msb);
-	shnum = sf_get(p + (is64 ? 60 : 48), 2, msb);
+			obj->size, sf_obj_is64(obj) ? 64 : 32, ehsize);
+	shoff = sf_field_get(obj, p, Ehdr, e_shoff);
+	shentsize = sf_field_get(obj, p, Ehdr, e_shentsize);
+	shnum = sf_field_get(obj, p, Ehdr, e_shnum);
 	if (!shoff)
 		return 0; /* no table: said once the sections are counted */
 	if (shentsize != shsize)
@@ -433,6 +432,8 @@ static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 		return sf_malformed(ctx, obj->name, "unknown ELF data encoding %u", p[EI_DATA]);
 	if (p[EI_VERSION] != EV_CURRENT)
 		return sf_malformed(ctx, obj->name, "unknown ELF version %u", p[EI_VERSION]);
+	obj->cls = p[EI_CLASS];
+	obj->msb = p[EI_DATA] == ELFDATA2MSB;
 	err = sf_check_ehdr(ctx, obj);
 	if (err)
 		return err;
@@ -444,8 +445,6 @@ static int sf_object_init(struct symfence_ctx *ctx, struct symfence_object *obj)
 		return sf_malformed(ctx, obj->name, "not an ELF file");
 	if (!gelf_getehdr(obj->elf, &obj->ehdr))
 		return sf_elf_error(ctx, obj->name, "gelf_getehdr");
-	obj->cls = p[EI_CLASS];
-	obj->msb = p[EI_DATA] == ELFDATA2MSB;
 
 	err = sf_load_sections(ctx, obj);
 	if (!err)
@@ -566,7 +565,7 @@ void symfence_object_free(struct symfence_object *obj)
 
 const char *symfence_object_name(const struct symfence_object *obj)
 {
-	return obj->name;
+	return sf_obj_name(obj);
 }
 
 Elf *symfence_object_elf(const struct symfence_object *obj)
@@ -582,33 +581,33 @@ unsigned int symfence_object_mode(const struct symfence_object *obj)
 const unsigned char *symfence_object_image(const struct symfence_object *obj, size_t *size)
 {
 	if (size)
-		*size = obj->size;
-	return obj->image;
+		*size = sf_obj_size(obj);
+	return sf_obj_image(obj);
 }
 
 size_t symfence_object_shnum(const struct symfence_object *obj)
 {
-	return obj->shnum;
+	return sf_obj_shnum(obj);
 }
 
 const GElf_Shdr *symfence_object_shdr(const struct symfence_object *obj, size_t i)
 {
-	return i < obj->shnum ? &obj->sec[i].shdr : NULL;
+	return i < sf_obj_shnum(obj) ? sf_obj_shdr(obj, i) : NULL;
 }
 
 const char *symfence_object_secname(const struct symfence_object *obj, size_t i)
 {
-	return i < obj->shnum ? obj->sec[i].name : "";
+	return i < sf_obj_shnum(obj) ? sf_obj_secname(obj, i) : "";
 }
 
 size_t symfence_object_symtab(const struct symfence_object *obj)
 {
-	return obj->symtab;
+	return sf_obj_symtab(obj);
 }
 
 size_t symfence_object_nsyms(const struct symfence_object *obj)
 {
-	return obj->nsyms;
+	return sf_obj_nsyms(obj);
 }
 
 int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *sym,
@@ -636,7 +635,7 @@ int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence
 {
 	const GElf_Shdr *sh = &obj->sec[i].shdr;
 	const char *secname = obj->sec[i].name;
-	size_t es, n, j, sym;
+	size_t es, n, j;
 
 	es = gelf_fsize(obj->elf, sh->sh_type == SHT_REL ? ELF_T_REL : ELF_T_RELA, 1, EV_CURRENT);
 	if (!obj->symtab || sh->sh_link != obj->symtab)
@@ -659,25 +658,18 @@ int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence
 			secname);
 	/* Read raw: libelf's per-section setup costs more than the entries when every
 	 * function has its own section. Offsets were validated at open. */
-	n = sh->sh_size / es;
+	n = sf_obj_nrels(obj, i);
 	for (j = 0; j < n; j++) {
-		sym = symfence_object_rel_sym(obj, i, j);
-		if (sym >= obj->nsyms)
+		struct sf_rel r;
+
+		sf_obj_rel(obj, i, j, &r);
+		if (r.sym >= obj->nsyms)
 			return sf_malformed(
 				ctx, obj->name,
 				"relocation %zu of '%s' names symbol %zu, beyond the %zu symbols",
-				j, secname, sym, obj->nsyms);
+				j, secname, r.sym, obj->nsyms);
 	}
 	return 0;
-}
-
-size_t symfence_object_rel_sym(const struct symfence_object *obj, size_t i, size_t j)
-{
-	const GElf_Shdr *sh = &obj->sec[i].shdr;
-	size_t at = sf_rel_info_off(obj);
-	uint64_t info = sf_get(obj->image + sh->sh_offset + j * sh->sh_entsize + at, at, obj->msb);
-
-	return obj->cls == ELFCLASS32 ? (size_t)(info >> 8) : (size_t)(info >> 32);
 }
 
 Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i)

@@ -290,9 +290,12 @@ struct sf_hent *sf_htab_get(const struct sf_htab *ht, uint64_t hash, const char 
 
 static int htab_grow(struct sf_htab *ht)
 {
-	struct sf_htab bigger = { .cap = ht->cap ? ht->cap * 2 : 16, .n = ht->n, .fold = ht->fold };
+	struct sf_htab bigger = { .n = ht->n, .fold = ht->fold };
 	size_t i;
 
+	if (!sf_grow_cap(ht->cap, ht->cap + 1, 16,
+			 &bigger.cap)) /* doubled: rehashed, not realloc'd */
+		return -ENOMEM;
 	bigger.ents = sf_xcalloc(bigger.cap, sizeof(*bigger.ents));
 	if (!bigger.ents)
 		return -ENOMEM;

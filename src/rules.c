@@ -104,24 +104,6 @@ static const char *const directives[] = {
 	"library", "objects", "public", "private", "allow", "waive", "hint", "include",
 };
 
-/* Grows *v (of *cap elements of size) to hold at least need; 0 or -ENOMEM. */
-static int grow(void *v, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 8;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = reallocarray(*(void **)v, n, size);
-	if (!p)
-		return -ENOMEM;
-	*(void **)v = p;
-	*cap = n;
-	return 0;
-}
-
 /* Strings live as long as the policy, in a few large chunks. */
 static char *pol_strndup(struct symfence_policy *pol, const char *s, size_t len)
 {
@@ -206,7 +188,7 @@ static int add_word(struct loader *ld, const char *s, size_t len, unsigned int l
 {
 	struct word *w;
 
-	if (grow(&ld->words, &ld->wordcap, ld->nwords + 1, sizeof(*ld->words)))
+	if (sf_grow(ld->words, ld->wordcap, ld->nwords + 1, 8))
 		return nomem(ld);
 	w = &ld->words[ld->nwords];
 	w->text = pol_strndup(ld->pol, s, len);
@@ -250,7 +232,7 @@ static size_t lex_quoted(struct loader *ld, struct rfile *f, const char *s, size
 				*bad = true;
 			}
 		}
-		if (grow(&ld->buf, &ld->bufcap, ld->buflen + 1, 1)) {
+		if (sf_grow(ld->buf, ld->bufcap, ld->buflen + 1, 8)) {
 			nomem(ld);
 			return n;
 		}
@@ -331,7 +313,7 @@ static int add_pattern(struct loader *ld, struct rfile *f, enum symfence_pattern
 			return lerror(ld, f, symbol->line, symbol->col, "bad pattern '%s': %s",
 				      symbol->text, bad);
 	}
-	if (grow(&pl->v, &pl->cap, pl->n + 1, sizeof(*pl->v)))
+	if (sf_grow(pl->v, pl->cap, pl->n + 1, 8))
 		return nomem(ld);
 	p = &pl->v[pl->n++];
 	p->text = w->text;
@@ -359,7 +341,7 @@ static int open_library(struct loader *ld, struct rfile *f, const struct word *d
 
 		return lerror(ld, f, at->line, at->col, "'library' takes exactly one name");
 	}
-	if (grow(&pol->libs, &pol->libcap, pol->nlibs + 1, sizeof(*pol->libs)))
+	if (sf_grow(pol->libs, pol->libcap, pol->nlibs + 1, 8))
 		return nomem(ld);
 	lib = sf_xcalloc(1, sizeof(*lib));
 	if (!lib)
@@ -530,19 +512,15 @@ static void parse_text(struct loader *ld, struct rfile *f, const char *text, siz
 static int read_all(int fd, char **data, size_t *len)
 {
 	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap), *p;
+	char *buf = malloc(cap);
 	ssize_t r;
 
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		if (n == cap) {
-			p = realloc(buf, cap *= 2);
-			if (!p) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
+		if (sf_grow(buf, cap, n + 1, 4096)) {
+			free(buf);
+			return -ENOMEM;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
@@ -628,8 +606,8 @@ static void parse_file(struct loader *ld, const char *name, struct rfile *includ
 		goto nomem;
 	if (err)
 		goto unreadable;
-	if (grow(&pol->files, &pol->filecap, pol->nfiles + 1, sizeof(*pol->files)) ||
-	    grow(&ld->stack, &ld->stackcap, ld->depth + 1, sizeof(*ld->stack)))
+	if (sf_grow(pol->files, pol->filecap, pol->nfiles + 1, 8) ||
+	    sf_grow(ld->stack, ld->stackcap, ld->depth + 1, 8))
 		goto nomem;
 	f = sf_xcalloc(1, sizeof(*f));
 	if (!f)
@@ -1160,7 +1138,7 @@ static void walk_file(struct walk *w, const char *rel)
 	if (!w->matched)
 		return;
 	copy = strdup(rel);
-	if (!copy || grow(&w->out, &w->cap, w->n + 1, sizeof(*w->out))) {
+	if (!copy || sf_grow(w->out, w->cap, w->n + 1, 8)) {
 		free(copy);
 		w->err = -ENOMEM;
 		return;

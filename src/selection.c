@@ -65,16 +65,9 @@ static int sf_add_name(struct symfence_selection *sel, const char *name, char *o
 {
 	struct sf_hent *e;
 
-	if (sel->nnames == sel->cap) {
-		size_t cap = sel->cap ? 2 * sel->cap : 16;
-		struct sf_name *n = realloc(sel->names, cap * sizeof(*n));
-
-		if (!n) {
-			free(owned);
-			return -ENOMEM;
-		}
-		sel->names = n;
-		sel->cap = cap;
+	if (sf_grow(sel->names, sel->cap, sel->nnames + 1, 16)) {
+		free(owned);
+		return -ENOMEM;
 	}
 	e = sf_htab_put(&sel->index, name, strlen(name));
 	if (!e) {

@@ -68,8 +68,6 @@ int symfence_object_sym(const struct symfence_object *obj, size_t i, GElf_Sym *s
  */
 int symfence_object_check_relocs(struct symfence_ctx *ctx, const struct symfence_object *obj,
 				 size_t i);
-/* The symbol index of relocation j of section i, read from the file's bytes (checked above). */
-size_t symfence_object_rel_sym(const struct symfence_object *obj, size_t i, size_t j);
 
 /* The section's data as libelf converted it, NULL with an error reported. */
 Elf_Data *symfence_object_data(struct symfence_ctx *ctx, struct symfence_object *obj, size_t i);

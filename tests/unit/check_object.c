@@ -3,9 +3,12 @@
  * The ELF access layer: objects opened from memory and from files, in every
  * class and byte order, with extended section numbering, and rejected with
  * the right message when a header or table is broken. Inputs come from the
- * independent writer in tests/fixtures/loc-elfbuild.h.
+ * independent writer in tests/fixtures/loc-elfbuild.h. The relocation
+ * accessor is also checked against readelf on objects that gcc, the ARM cross
+ * gcc and clang --target build here, in each class, byte order and kind.
  */
 #include <check.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <symfence/object.h>
 
 #include "../fixtures/loc-elfbuild.h"
+#include "object_int.h"
 
 Suite *suite_object(void);
 
@@ -571,6 +575,334 @@ START_TEST(test_extended_numbering_malformed)
 }
 END_TEST
 
+/* ---- the relocation accessor ---- */
+
+/* Every class, byte order and kind, ELF64 REL included (no toolchain of ours makes it). */
+static const struct variant rel_variants[] = {
+	{ ELFCLASS64, false, true },  { ELFCLASS64, true, true },  { ELFCLASS64, false, false },
+	{ ELFCLASS64, true, false },  { ELFCLASS32, false, true }, { ELFCLASS32, true, true },
+	{ ELFCLASS32, false, false }, { ELFCLASS32, true, false },
+};
+
+/* Relocations whose fields use every byte they have (and symbols past index 255). */
+static const struct {
+	uint64_t offset;
+	size_t sym;
+	uint32_t type64, type32;
+	int64_t addend;
+} rel_cases[] = {
+	{ 0x0, 1, 1, 1, 0 },
+	{ 0x10, 255, 0x2a, 0x2a, -4 },
+	{ 0x1234, 256, 0x00abcdef, 0xfe, 0x7fffffff },
+	{ 0x89abcdef, 300, 0xfedcba98, 0x80, -0x80000000LL },
+	{ 0x123456789aULL, 299, 0x7fffffff, 0x7f, 0x123456789abcLL },
+	{ 0xfffffffffffffff0ULL, 2, 0xffffffff, 0xff, -0x123456789abcLL },
+};
+
+enum { REL_NSYMS = 302 };
+
+static struct tb *rel_object(const struct variant *v)
+{
+	struct tb *t = tb_new(v->cls, v->msb, v->rela);
+	bool is64 = v->cls == ELFCLASS64;
+	size_t text =
+		tb_section(t, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0, 0, 0, NULL, 16);
+	size_t k;
+
+	for (k = 1; k < REL_NSYMS; k++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "u%zu", k);
+		tb_symbol(t, name, STB_GLOBAL, STT_NOTYPE, SHN_UNDEF, 0, 0);
+	}
+	for (k = 0; k < ARRAY_LEN(rel_cases); k++)
+		tb_reloc(t, text, is64 ? rel_cases[k].offset : (uint32_t)rel_cases[k].offset,
+			 rel_cases[k].sym, is64 ? rel_cases[k].type64 : rel_cases[k].type32,
+			 rel_cases[k].addend);
+	tb_finish(t);
+	return t;
+}
+
+/* The relocation section of rel_object(). */
+static size_t rel_section(const struct symfence_object *obj, const struct variant *v)
+{
+	size_t i, sec = 0;
+
+	for (i = 1; i < symfence_object_shnum(obj); i++)
+		if (symfence_object_shdr(obj, i)->sh_type == (v->rela ? SHT_RELA : SHT_REL))
+			sec = i;
+	ck_assert_uint_ne(sec, 0);
+	return sec;
+}
+
+/* The addend expected: RELA keeps what its class holds; a REL entry has none. */
+static int64_t rel_addend(const struct variant *v, int64_t addend)
+{
+	if (!v->rela)
+		return 0;
+	return v->cls == ELFCLASS64 ? addend : (int32_t)addend;
+}
+
+START_TEST(test_rel_accessor)
+{
+	const struct variant *v = &rel_variants[_i];
+	bool is64 = v->cls == ELFCLASS64;
+	struct symfence_object *obj = NULL;
+	struct tb *t = rel_object(v);
+	size_t sec, k;
+
+	ck_assert_int_eq(open_img(t->img, t->size, &obj), 0);
+	sec = rel_section(obj, v);
+	ck_assert_int_eq(symfence_object_check_relocs(&ctx, obj, sec), 0);
+	ck_assert_uint_eq(sf_obj_nrels(obj, sec), ARRAY_LEN(rel_cases));
+	for (k = 0; k < ARRAY_LEN(rel_cases); k++) {
+		struct sf_rel r;
+
+		sf_obj_rel(obj, sec, k, &r);
+		ck_assert_uint_eq(r.offset,
+				  is64 ? rel_cases[k].offset : (uint32_t)rel_cases[k].offset);
+		ck_assert_uint_eq(r.sym, rel_cases[k].sym);
+		ck_assert_uint_eq(r.type, is64 ? rel_cases[k].type64 : rel_cases[k].type32);
+		ck_assert_int_eq(r.addend, rel_addend(v, rel_cases[k].addend));
+	}
+	symfence_object_free(obj);
+	tb_free(t);
+}
+END_TEST
+
+/* A new symbol index in a copy of the entries: only r_info's symbol bits change. */
+START_TEST(test_rel_set_info)
+{
+	const struct variant *v = &rel_variants[_i];
+	struct symfence_object *obj = NULL;
+	struct tb *t = rel_object(v);
+	const GElf_Shdr *sh;
+	unsigned char *copy;
+	size_t k;
+
+	ck_assert_int_eq(open_img(t->img, t->size, &obj), 0);
+	sh = symfence_object_shdr(obj, rel_section(obj, v));
+	copy = malloc(sh->sh_size);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, t->img + sh->sh_offset, sh->sh_size);
+	for (k = 0; k < ARRAY_LEN(rel_cases); k++) {
+		unsigned char *e = copy + k * sh->sh_entsize;
+		struct sf_rel r, n;
+
+		sf_rel_decode(obj, e, v->rela, &r);
+		sf_rel_set_info(obj, e, REL_NSYMS - 1 - k, r.type);
+		sf_rel_decode(obj, e, v->rela, &n);
+		ck_assert_uint_eq(n.sym, REL_NSYMS - 1 - k);
+		ck_assert_uint_eq(n.type, r.type);
+		ck_assert_uint_eq(n.offset, r.offset);
+		ck_assert_int_eq(n.addend, r.addend);
+		sf_rel_set_info(obj, e, r.sym, r.type); /* back: the input's bytes again */
+	}
+	ck_assert_int_eq(memcmp(copy, t->img + sh->sh_offset, sh->sh_size), 0);
+	free(copy);
+	symfence_object_free(obj);
+	tb_free(t);
+}
+END_TEST
+
+/*
+ * Objects from real compilers, each class, byte order and relocation kind
+ * they make, read by the accessor and by readelf (the oracle). Built once for
+ * the test case, before its tests run.
+ */
+static const struct compiled {
+	const char *name, *cc;
+	int cls;
+	bool msb, rela;
+} compiled[] = {
+	{ "x86_64", "gcc", ELFCLASS64, false, true },
+	{ "aarch64_be", "clang --target=aarch64_be-linux-gnu", ELFCLASS64, true, true },
+	{ "s390x", "clang --target=s390x-linux-gnu", ELFCLASS64, true, true },
+	{ "riscv32", "clang --target=riscv32-linux-gnu", ELFCLASS32, false, true },
+	{ "powerpc", "clang --target=powerpc-linux-gnu", ELFCLASS32, true, true },
+	{ "arm", "arm-linux-gnueabihf-gcc", ELFCLASS32, false, false },
+	{ "i386", "clang --target=i386-linux-gnu", ELFCLASS32, false, false },
+	{ "mips", "clang --target=mips-linux-gnu", ELFCLASS32, true, false },
+};
+
+static const char compiled_src[] = "extern int ext_var;\n"
+				   "extern char ext_arr[];\n"
+				   "extern void ext_fn(int);\n"
+				   "static int local_var = 5;\n"
+				   "int *p = &ext_var + 3;\n"
+				   "char *q = ext_arr - 8;\n"
+				   "int *r = &local_var;\n"
+				   "void f(void) { ext_fn(ext_var + local_var); }\n"
+				   "void g(void) { ext_fn(ext_arr[100]); f(); }\n";
+
+static char compiled_dir[256];
+static int compiled_status[ARRAY_LEN(compiled)]; /* the compiler's and readelf's: 0 when built */
+
+static void compiled_setup(void)
+{
+	char cmd[1024];
+	size_t k;
+	FILE *f;
+
+	for (k = 0; k < ARRAY_LEN(compiled); k++)
+		compiled_status[k] = -1;
+	snprintf(compiled_dir, sizeof(compiled_dir), "%s/check-object-rel.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(compiled_dir)) {
+		compiled_dir[0] = '\0';
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "%s/rel.c", compiled_dir);
+	f = fopen(cmd, "w");
+	if (!f)
+		return;
+	fputs(compiled_src, f);
+	fclose(f);
+	for (k = 0; k < ARRAY_LEN(compiled); k++) {
+		const char *n = compiled[k].name;
+
+		snprintf(
+			cmd, sizeof(cmd),
+			"cd '%s' && %s -O1 -fno-common -c rel.c -o %s.o >%s.log 2>&1 && readelf -rW %s.o >%s.rel 2>>%s.log",
+			compiled_dir, compiled[k].cc, n, n, n, n, n);
+		compiled_status[k] = system(cmd);
+	}
+}
+
+static void compiled_teardown(void)
+{
+	char cmd[512];
+
+	if (!compiled_dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", compiled_dir);
+	if (system(cmd))
+		fprintf(stderr, "check_object: cannot remove %s\n", compiled_dir);
+}
+
+/* One relocation as readelf -rW prints it. */
+struct oracle_rel {
+	char sec[64], sym[128];
+	uint64_t offset, info;
+	int64_t addend;
+};
+
+static uint64_t hex(const char *s)
+{
+	return strtoull(s, NULL, 16);
+}
+
+/* readelf's relocations of the object, as it prints them (in section order). */
+static size_t oracle_read(const char *path, bool rela, struct oracle_rel *v, size_t max)
+{
+	char line[1024], sec[64] = "", *tok[16], *save, *q;
+	size_t n = 0, ntok;
+	FILE *f = fopen(path, "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		struct oracle_rel *o;
+
+		if (!strncmp(line, "Relocation section '", 20)) {
+			q = strchr(line + 20, '\'');
+			ck_assert_ptr_nonnull(q);
+			*q = '\0';
+			ck_assert_uint_lt(strlen(line + 20), sizeof(sec));
+			memcpy(sec, line + 20, strlen(line + 20) + 1);
+			continue;
+		}
+		if (!isxdigit((unsigned char)line[0]))
+			continue; /* the column headers, blank lines */
+		for (ntok = 0; ntok < ARRAY_LEN(tok); ntok++) {
+			tok[ntok] = strtok_r(ntok ? NULL : line, " \t\n", &save);
+			if (!tok[ntok])
+				break;
+		}
+		ck_assert_uint_ge(ntok, 3);
+		ck_assert_uint_lt(n, max);
+		o = &v[n++];
+		memset(o, 0, sizeof(*o));
+		snprintf(o->sec, sizeof(o->sec), "%s", sec);
+		o->offset = hex(tok[0]);
+		o->info = hex(tok[1]);
+		/* offset info type [value name] [+|- addend]; with no symbol: offset info type
+		 * [addend] */
+		if (ntok >= 5)
+			snprintf(o->sym, sizeof(o->sym), "%s", tok[4]);
+		if (rela && ntok >= 4) {
+			const char *a = tok[ntok - 1];
+			bool neg = a[0] == '-' || !strcmp(tok[ntok - 2], "-");
+
+			o->addend = (int64_t)hex(a[0] == '-' ? a + 1 : a);
+			if (neg)
+				o->addend = -o->addend;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+START_TEST(test_rel_accessor_compiled)
+{
+	const struct compiled *c = &compiled[_i];
+	struct oracle_rel want[256];
+	struct symfence_object *obj = NULL;
+	size_t n, got = 0, i, j, negative = 0;
+	char path[512];
+
+	ck_assert_msg(compiled_status[_i] == 0, "%s: '%s' or readelf failed: see %s/%s.log",
+		      c->name, c->cc, compiled_dir, c->name);
+	snprintf(path, sizeof(path), "%s/%s.rel", compiled_dir, c->name);
+	n = oracle_read(path, c->rela, want, ARRAY_LEN(want));
+	ck_assert_uint_gt(n, 4);
+	snprintf(path, sizeof(path), "%s/%s.o", compiled_dir, c->name);
+	ck_assert_int_eq(symfence_object_open(&ctx, path, &obj), 0);
+	ck_assert_int_eq(sf_obj_is64(obj), c->cls == ELFCLASS64);
+	ck_assert_int_eq(sf_obj_msb(obj), c->msb);
+
+	for (i = 1; i < symfence_object_shnum(obj); i++) {
+		const GElf_Shdr *sh = symfence_object_shdr(obj, i);
+
+		if (sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA)
+			continue;
+		ck_assert_int_eq(sh->sh_type == SHT_RELA, c->rela);
+		ck_assert_int_eq(symfence_object_check_relocs(&ctx, obj, i), 0);
+		for (j = 0; j < sf_obj_nrels(obj, i); j++, got++) {
+			const struct oracle_rel *o = &want[got];
+			const char *name;
+			Elf32_Word shndx;
+			struct sf_rel r;
+			GElf_Sym sym;
+
+			ck_assert_uint_lt(got, n);
+			sf_obj_rel(obj, i, j, &r);
+			ck_assert_str_eq(symfence_object_secname(obj, i), o->sec);
+			ck_assert_uint_eq(r.offset, o->offset);
+			if (c->cls == ELFCLASS64) {
+				ck_assert_uint_eq(r.sym, o->info >> 32);
+				ck_assert_uint_eq(r.type, o->info & 0xffffffffu);
+			} else {
+				ck_assert_uint_eq(r.sym, o->info >> 8);
+				ck_assert_uint_eq(r.type, o->info & 0xff);
+			}
+			ck_assert_int_eq(r.addend, o->addend);
+			negative += r.addend < 0;
+			/* readelf names the symbol (a section symbol by its section's name) */
+			ck_assert_int_eq(symfence_object_sym(obj, r.sym, &sym, &shndx, &name), 0);
+			if (!*name && GELF_ST_TYPE(sym.st_info) == STT_SECTION)
+				name = symfence_object_secname(obj, shndx);
+			if (r.sym)
+				ck_assert_str_eq(name, o->sym);
+		}
+	}
+	ck_assert_uint_eq(got, n);
+	if (c->rela) /* q = ext_arr - 8 */
+		ck_assert_uint_gt(negative, 0);
+	ck_assert_uint_eq(ctx.errors, 0);
+	symfence_object_free(obj);
+}
+END_TEST
+
 Suite *suite_object(void)
 {
 	Suite *s = suite_create("object");
@@ -589,6 +921,15 @@ Suite *suite_object(void)
 	tcase_add_loop_test(tc, test_malformed, 0, ARRAY_LEN(malformed) * ARRAY_LEN(variants));
 	tcase_add_loop_test(tc, test_extended_numbering, 0, 2);
 	tcase_add_test(tc, test_extended_numbering_malformed);
+	tcase_add_loop_test(tc, test_rel_accessor, 0, ARRAY_LEN(rel_variants));
+	tcase_add_loop_test(tc, test_rel_set_info, 0, ARRAY_LEN(rel_variants));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("compiled");
+	tcase_add_unchecked_fixture(tc, compiled_setup, compiled_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_rel_accessor_compiled, 0, ARRAY_LEN(compiled));
 	suite_add_tcase(s, tc);
 	return s;
 }
