@@ -30,4 +30,7 @@ int cli_bad_option(struct symfence_ctx *ctx, const char *cmd, int c, char **argv
 /* The process's umask (read without changing it for good). */
 unsigned int cli_umask(void);
 
+/* With -v: "symfence: localized 'NAME'" for each symbol the plan made local. */
+void cli_show_localized(const struct symfence_ctx *ctx, const struct symfence_plan *plan);
+
 #endif

@@ -78,7 +78,7 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 	bool in_place = false, allow_missing = false, by_names = false;
 	struct symfence_localize_opts opts = { 0 };
 	char *target = NULL;
-	size_t *hits = NULL, nreqs = 0;
+	size_t nreqs = 0;
 	struct {
 		const char *arg;
 		bool file; /* --symbols-file, else -s */
@@ -225,24 +225,11 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 			compression);
 		goto out;
 	}
-	opts.select = symfence_selection_match;
-	opts.select_arg = sel;
-	opts.nselectors = symfence_selection_count(sel);
-	hits = calloc(opts.nselectors + 1, sizeof(*hits));
-	if (!hits) {
-		symfence_error(ctx, NULL, "out of memory");
-		goto out;
-	}
-	opts.hits = hits;
-	err = symfence_localize_plan(ctx, obj, &opts, &plan);
-	if (err && err != -EPERM)
-		goto out;
-	/* Every problem of the request: the refusals, then the names that matched nothing. */
-	if (symfence_selection_report_unmatched(ctx, sel, hits, obj, input,
-						allow_missing && by_names))
-		goto out;
+	err = symfence_selection_plan(ctx, sel, obj, &opts, input, allow_missing && by_names,
+				      &plan);
 	if (err) {
-		status = SYMFENCE_EXIT_POLICY;
+		if (err == -EPERM)
+			status = SYMFENCE_EXIT_POLICY;
 		goto out;
 	}
 
@@ -261,12 +248,9 @@ int cmd_localize(struct symfence_ctx *ctx, int argc, char **argv)
 		mode &= ~cli_umask();
 	if (symfence_plan_write(ctx, plan, in_place ? target : output, mode))
 		goto out;
-	if (ctx->verbose)
-		for (i = 0; i < symfence_plan_count(plan); i++)
-			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
+	cli_show_localized(ctx, plan);
 	status = SYMFENCE_EXIT_OK;
 out:
-	free(hits);
 	free(target);
 	symfence_plan_free(plan);
 	symfence_object_free(obj);

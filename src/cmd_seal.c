@@ -250,7 +250,6 @@ static int seal_link_plan(struct symfence_ctx *ctx, const struct seal_args *a,
 {
 	struct symfence_localize_opts opts = { .verify = true };
 	struct symfence_selection *sel = NULL;
-	size_t *hits = NULL;
 	int err, status = SYMFENCE_EXIT_FAILURE;
 
 	if (symfence_link(ctx, &a->link, objs, nobjs, a->output, tmp) ||
@@ -258,24 +257,11 @@ static int seal_link_plan(struct symfence_ctx *ctx, const struct seal_args *a,
 		return status;
 	if (symfence_selection_new(&sel) || symfence_selection_add_library(sel, lib))
 		goto out;
-	opts.select = symfence_selection_match;
-	opts.select_arg = sel;
-	opts.nselectors = symfence_selection_count(sel);
-	hits = calloc(opts.nselectors + 1, sizeof(*hits));
-	if (!hits) {
-		symfence_error(ctx, NULL, "out of memory");
-		goto out;
-	}
-	opts.hits = hits;
-	err = symfence_localize_plan(ctx, *obj, &opts, plan);
-	if (err && err != -EPERM)
-		goto out;
-	/* Every problem of the request: the refusals, then the patterns that matched nothing. */
-	if (symfence_selection_report_unmatched(ctx, sel, hits, *obj, "the linked library", false))
-		goto out;
-	status = err ? SYMFENCE_EXIT_POLICY : SYMFENCE_EXIT_OK;
+	err = symfence_selection_plan(ctx, sel, *obj, &opts, "the linked library", false, plan);
+	status = !err		 ? SYMFENCE_EXIT_OK
+		 : err == -EPERM ? SYMFENCE_EXIT_POLICY
+				 : SYMFENCE_EXIT_FAILURE;
 out:
-	free(hits);
 	symfence_selection_free(sel);
 	return status;
 }
@@ -285,11 +271,9 @@ static void seal_report(struct symfence_ctx *ctx, const struct seal_args *a,
 			const struct symfence_library *lib, const struct symfence_plan *plan,
 			const struct symfence_archive *ar, const char *name)
 {
-	size_t i, n = symfence_plan_count(plan), m = ar ? symfence_archive_nselected(ar) : 0;
+	size_t n = symfence_plan_count(plan), m = ar ? symfence_archive_nselected(ar) : 0;
 
-	if (ctx->verbose)
-		for (i = 0; i < n; i++)
-			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
+	cli_show_localized(ctx, plan);
 	if (a->quiet)
 		return;
 	printf("symfence: sealed %s: %zu private symbol%s localized, %zu public",

@@ -53,6 +53,15 @@ int cli_bad_option(struct symfence_ctx *ctx, const char *cmd, int c, char **argv
 	return cli_usage_error(ctx, cmd, "unknown option '%s'", name);
 }
 
+void cli_show_localized(const struct symfence_ctx *ctx, const struct symfence_plan *plan)
+{
+	size_t i;
+
+	if (ctx->verbose)
+		for (i = 0; i < symfence_plan_count(plan); i++)
+			fprintf(stderr, "symfence: localized '%s'\n", symfence_plan_name(plan, i));
+}
+
 unsigned int cli_umask(void)
 {
 	mode_t mask = umask(0);

@@ -404,3 +404,37 @@ int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 	}
 	return err;
 }
+
+int symfence_selection_plan(struct symfence_ctx *ctx, struct symfence_selection *sel,
+			    struct symfence_object *obj, const struct symfence_localize_opts *opts,
+			    const char *object, bool allow_missing, struct symfence_plan **plan)
+{
+	struct symfence_localize_opts o = *opts;
+	size_t *hits;
+	int err, unmatched;
+
+	*plan = NULL;
+	o.select = symfence_selection_match;
+	o.select_arg = sel;
+	o.nselectors = symfence_selection_count(sel);
+	hits = calloc(o.nselectors + 1, sizeof(*hits));
+	if (!hits) {
+		symfence_error(ctx, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	o.hits = hits;
+	err = symfence_localize_plan(ctx, obj, &o, plan);
+	if (err && err != -EPERM) {
+		free(hits);
+		return err;
+	}
+	/* Every problem of the request: the refusals, then the requests that matched nothing. */
+	unmatched = symfence_selection_report_unmatched(ctx, sel, hits, obj, object, allow_missing);
+	free(hits);
+	if (unmatched || err) {
+		symfence_plan_free(*plan);
+		*plan = NULL;
+		return unmatched ? unmatched : err;
+	}
+	return 0;
+}

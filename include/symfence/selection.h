@@ -63,6 +63,22 @@ int symfence_selection_report_unmatched(struct symfence_ctx *ctx,
 					const struct symfence_object *obj, const char *object,
 					bool allow_missing);
 
+/*
+ * The localize plan for sel's symbols in obj, with every problem of the
+ * request reported: the symbols that cannot be localized safely, then the
+ * selectors that matched nothing (as symfence_selection_report_unmatched(),
+ * object naming obj). opts gives the other options (verify, strip_signature);
+ * the selection's fields are set here. 0 with *plan; -EPERM when a symbol
+ * cannot be localized (a policy failure); -ENOENT when a selector matched
+ * nothing (reported first, whatever else failed); -EINVAL for a malformed
+ * object; -ENOMEM.
+ */
+struct symfence_plan;
+struct symfence_localize_opts;
+int symfence_selection_plan(struct symfence_ctx *ctx, struct symfence_selection *sel,
+			    struct symfence_object *obj, const struct symfence_localize_opts *opts,
+			    const char *object, bool allow_missing, struct symfence_plan **plan);
+
 /* Path of object relative to root (root NULL or ".": the path without a leading "./"). */
 const char *symfence_relative_path(const char *path, const char *root);
 
