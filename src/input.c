@@ -86,20 +86,68 @@ void sf_log_free(struct sf_log *log)
 	memset(log, 0, sizeof(*log));
 }
 
+/* ---- what a file is, by its magic ---- */
+
+/* The one table of magic numbers: a file kind per entry (as kmod's libkmod-file.c). */
+static const struct {
+	enum sf_file_kind kind;
+	size_t len;
+	const char *magic;
+} magics[] = {
+	{ SF_FILE_ELF, SELFMAG, ELFMAG },
+	{ SF_FILE_AR, 8, "!<arch>\n" },
+	{ SF_FILE_THIN_AR, 8, "!<thin>\n" },
+	{ SF_FILE_XZ, 6, "\xfd\x37\x7a\x58\x5a\x00" }, /* "\xfd" "7zXZ\0" */
+	{ SF_FILE_ZSTD, 4, "\x28\xb5\x2f\xfd" },
+	{ SF_FILE_GZIP, 2, "\x1f\x8b" },
+	{ SF_FILE_BITCODE, 4, "BC\xc0\xde" },
+	{ SF_FILE_BITCODE_WRAPPER, 4, "\xde\xc0\x17\x0b" },
+};
+
+#define MAX_MAGIC 8 /* the longest magic above */
+
+enum sf_file_kind sf_file_kind_of(const unsigned char *p, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(magics); i++)
+		if (size >= magics[i].len && !memcmp(p, magics[i].magic, magics[i].len))
+			return magics[i].kind;
+	return SF_FILE_UNKNOWN;
+}
+
+enum sf_file_kind sf_file_kind_of_file(const char *path)
+{
+	unsigned char magic[MAX_MAGIC];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return SF_FILE_UNKNOWN;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n > 0 ? sf_file_kind_of(magic, (size_t)n) : SF_FILE_UNKNOWN;
+}
+
 /* ---- decompression ---- */
+
+static enum sf_compression compression_of_kind(enum sf_file_kind k)
+{
+	switch (k) {
+	case SF_FILE_XZ:
+		return SF_COMP_XZ;
+	case SF_FILE_ZSTD:
+		return SF_COMP_ZSTD;
+	case SF_FILE_GZIP:
+		return SF_COMP_GZIP;
+	default:
+		return SF_COMP_NONE;
+	}
+}
 
 enum sf_compression sf_compression_of(const unsigned char *p, size_t size)
 {
-	if (size >= 6 && !memcmp(p,
-				 "\xfd"
-				 "7zXZ\0",
-				 6))
-		return SF_COMP_XZ;
-	if (size >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
-		return SF_COMP_ZSTD;
-	if (size >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return SF_COMP_GZIP;
-	return SF_COMP_NONE;
+	return compression_of_kind(sf_file_kind_of(p, size));
 }
 
 const char *sf_compression_name(enum sf_compression c)
@@ -643,15 +691,9 @@ static int add_archive(struct sf_inputs *s, const char *path, int depth)
 
 static bool archive_magic(const char *path)
 {
-	unsigned char magic[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	bool res;
+	enum sf_file_kind k = sf_file_kind_of_file(path);
 
-	if (fd < 0)
-		return false;
-	res = read(fd, magic, sizeof(magic)) == sizeof(magic) && sf_is_archive(magic, 8);
-	close(fd);
-	return res;
+	return k == SF_FILE_AR || k == SF_FILE_THIN_AR;
 }
 
 /* A file: an archive (by its suffix, or by its magic) or an object, unless taken already. */
@@ -1132,20 +1174,6 @@ int symfence_inputs_open(struct symfence_ctx *ctx, const struct symfence_inputs 
 	return err;
 }
 
-/* The compression the file's first bytes say; SF_COMP_NONE when it cannot be read. */
-static enum sf_compression compression_magic(const char *path)
-{
-	unsigned char magic[6];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n;
-
-	if (fd < 0)
-		return SF_COMP_NONE;
-	n = read(fd, magic, sizeof(magic));
-	close(fd);
-	return n > 0 ? sf_compression_of(magic, (size_t)n) : SF_COMP_NONE;
-}
-
 int symfence_inputs_open_file(struct symfence_ctx *ctx, const char *path, const char **compression,
 			      unsigned int *mode, struct symfence_object **out)
 {
@@ -1155,7 +1183,7 @@ int symfence_inputs_open_file(struct symfence_ctx *ctx, const char *path, const 
 	*out = NULL;
 	if (compression)
 		*compression = NULL;
-	if (compression_magic(path) == SF_COMP_NONE) {
+	if (compression_of_kind(sf_file_kind_of_file(path)) == SF_COMP_NONE) {
 		/* As it is: what is not an object (an archive, a directory) is refused there. */
 		err = symfence_object_open(ctx, path, out);
 		if (!err && mode)

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The input layer's shared pieces: the table of magics (each kind, and every
+ * buffer too short to hold a whole magic).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "internal.h"
+
+/* ---- the table of magics ---- */
+
+static const struct {
+	const char *bytes;
+	size_t len;
+	enum sf_file_kind kind;
+} kinds[] = {
+	{ "\x7f"
+	  "ELF\x02\x01\x01",
+	  7, SF_FILE_ELF },
+	{ "!<arch>\n/       ", 16, SF_FILE_AR },
+	{ "!<thin>\n", 8, SF_FILE_THIN_AR },
+	{ "\xfd"
+	  "7zXZ\0\0\x04",
+	  8, SF_FILE_XZ },
+	{ "\x28\xb5\x2f\xfd\x24", 5, SF_FILE_ZSTD },
+	{ "\x1f\x8b\x08", 3, SF_FILE_GZIP },
+	{ "BC\xc0\xde\x35\x14", 6, SF_FILE_BITCODE },
+	{ "\xde\xc0\x17\x0b\0\0\0\0", 8, SF_FILE_BITCODE_WRAPPER },
+};
+
+/* The shortest prefix of each magic that tells its kind. */
+static const size_t magic_len[] = { 4, 8, 8, 6, 4, 2, 4, 4 };
+
+START_TEST(test_kind_each)
+{
+	ck_assert_uint_eq(ARRAY_SIZE(magic_len), ARRAY_SIZE(kinds));
+	ck_assert_int_eq(sf_file_kind_of((const unsigned char *)kinds[_i].bytes, kinds[_i].len),
+			 kinds[_i].kind);
+	ck_assert_int_eq(sf_file_kind_of((const unsigned char *)kinds[_i].bytes, magic_len[_i]),
+			 kinds[_i].kind);
+}
+END_TEST
+
+START_TEST(test_kind_short)
+{
+	const unsigned char *p = (const unsigned char *)kinds[_i].bytes;
+	unsigned char *copy;
+	size_t n;
+
+	/* Every buffer shorter than the magic is unknown (a copy: nothing past it is read). */
+	for (n = 0; n < magic_len[_i]; n++) {
+		copy = malloc(n ? n : 1);
+		ck_assert_ptr_nonnull(copy);
+		memcpy(copy, p, n);
+		ck_assert_int_eq(sf_file_kind_of(copy, n), SF_FILE_UNKNOWN);
+		free(copy);
+	}
+}
+END_TEST
+
+START_TEST(test_kind_other)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+	} other[] = {
+		{ "", 0 },
+		{ "hello, world", 12 },
+		{ "\x7f"
+		  "ELX",
+		  4 },
+		{ "!<arch>X", 8 },
+		{ "!<thin>", 7 },
+		{ "\xfd"
+		  "7zXZ\x01",
+		  6 }, /* the sixth byte of xz's magic is 0 */
+		{ "\x28\xb5\x2f\xfe", 4 },
+		{ "\x1f\x8c", 2 },
+		{ "BC\xc0\xdf", 4 },
+		{ "\xde\xc0\x17\x0c", 4 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(other); i++)
+		ck_assert_msg(sf_file_kind_of((const unsigned char *)other[i].bytes,
+					      other[i].len) == SF_FILE_UNKNOWN,
+			      "entry %zu", i);
+}
+END_TEST
+
+START_TEST(test_kind_compression)
+{
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[3].bytes, 8), SF_COMP_XZ);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[4].bytes, 5), SF_COMP_ZSTD);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[5].bytes, 3), SF_COMP_GZIP);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[0].bytes, 7), SF_COMP_NONE);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[3].bytes, 5), SF_COMP_NONE);
+}
+END_TEST
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_input.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* tmpdir/name with the len bytes of content; its path, malloc'd. */
+static char *write_file(const char *name, const void *content, size_t len)
+{
+	char *path;
+	FILE *f;
+
+	ck_assert_int_ge(asprintf(&path, "%s/%s", tmpdir, name), 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(content, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+START_TEST(test_kind_of_file)
+{
+	char *path;
+
+	path = write_file("thin.a", "!<thin>\nmore", 12);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_THIN_AR);
+	free(path);
+	path = write_file("x.gz", "\x1f\x8b", 2);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_GZIP);
+	free(path);
+	path = write_file("short.a", "!<arch>", 7);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_UNKNOWN);
+	free(path);
+	path = write_file("empty", "", 0);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_UNKNOWN);
+	free(path);
+	ck_assert_int_eq(sf_file_kind_of_file("/nonexistent/file"), SF_FILE_UNKNOWN);
+	ck_assert_int_eq(sf_file_kind_of_file(tmpdir), SF_FILE_UNKNOWN); /* a directory */
+}
+END_TEST
+
+Suite *suite_input(void);
+
+Suite *suite_input(void)
+{
+	Suite *s = suite_create("input");
+	TCase *tc = tcase_create("magic");
+
+	tcase_add_loop_test(tc, test_kind_each, 0, ARRAY_SIZE(kinds));
+	tcase_add_loop_test(tc, test_kind_short, 0, ARRAY_SIZE(kinds));
+	tcase_add_test(tc, test_kind_other);
+	tcase_add_test(tc, test_kind_compression);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_kind_of_file);
+	suite_add_tcase(s, tc);
+	return s;
+}
