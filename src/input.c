@@ -30,6 +30,7 @@
 #include "archive.h"
 #include "input.h"
 #include "internal.h"
+#include "pattern.h"
 
 #define MAX_NESTING 16 /* @FILE in @FILE, thin archive in thin archive */
 #define XZ_MEMLIMIT ((uint64_t)256 << 20)
@@ -409,31 +410,28 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static const char *const compressed_suffixes[] = { ".xz", ".zst", ".gz" };
-
 size_t sf_strip_compression(const char *path)
 {
 	size_t n = strlen(path), i, m;
 
-	for (i = 0; i < ARRAY_SIZE(compressed_suffixes); i++) {
-		m = strlen(compressed_suffixes[i]);
-		if (n > m + 3 && !strcmp(path + n - m, compressed_suffixes[i]) &&
-		    !strncmp(path + n - m - 3, ".ko", 3))
-			return n - m;
+	/* Every module suffix after ".ko" is a compression's. */
+	for (i = 1; i < SF_NMODULE_SUFFIXES; i++) {
+		m = strlen(sf_module_suffixes[i]);
+		if (n > m && !strcmp(path + n - m, sf_module_suffixes[i]))
+			return n - m + 3;
 	}
 	return n;
 }
 
 bool sf_module_name(const char *path, char *buf, size_t size)
 {
-	const char *base = strrchr(path, '/');
-	size_t n, i;
+	const char *base;
+	size_t n = sf_module_name_len(path, &base), i;
 
-	base = base ? base + 1 : path;
-	n = sf_strip_compression(base);
-	if (n <= 3 || strncmp(base + n - 3, ".ko", 3) || n - 3 >= size)
+	/* Not a bare name ("foo", as in /proc/modules: nothing after it): a file's name. */
+	if (!n || !base[n] || n >= size)
 		return false;
-	for (i = 0; i < n - 3; i++)
+	for (i = 0; i < n; i++)
 		buf[i] = base[i] == '-' ? '_' : base[i];
 	buf[i] = '\0';
 	return true;
@@ -720,15 +718,15 @@ static int add_file(struct sf_inputs *s, const char *path, bool by_suffix, int d
 	return add_object(s, file, display);
 }
 
+/* An object, a module or an archive, by its name. */
 static bool object_name(const char *name)
 {
-	static const char *const suffixes[] = { ".o", ".ko", ".ko.xz", ".ko.zst", ".ko.gz", ".a" };
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(suffixes); i++)
-		if (ends_with(name, suffixes[i]))
+	for (i = 0; i < SF_NMODULE_SUFFIXES; i++)
+		if (ends_with(name, sf_module_suffixes[i]))
 			return true;
-	return false;
+	return ends_with(name, ".o") || ends_with(name, ".a");
 }
 
 static int cmp_names(const void *x, const void *y)
@@ -831,15 +829,15 @@ static int add_list(struct sf_inputs *s, const char *list, int depth)
 /* Tries dir/base, dir/base.xz, .zst, .gz; 1 when one was added. */
 static int try_module(struct sf_inputs *s, const char *dir, const char *base)
 {
-	static const char *const sfx[] = { "", ".xz", ".zst", ".gz" };
 	struct stat st;
 	size_t i;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(sfx); i++) {
+	/* base as it is, then with each compression suffix (what follows ".ko" in a module's). */
+	for (i = 0; i < SF_NMODULE_SUFFIXES; i++) {
 		char *path = NULL, *joined = sf_path_join(dir, strlen(dir), base, strlen(base));
 
-		if (!joined || asprintf(&path, "%s%s", joined, sfx[i]) < 0) {
+		if (!joined || asprintf(&path, "%s%s", joined, sf_module_suffixes[i] + 3) < 0) {
 			free(joined);
 			return -ENOMEM;
 		}
@@ -861,7 +859,7 @@ static int try_module(struct sf_inputs *s, const char *dir, const char *base)
  */
 static int add_modules_order(struct sf_inputs *s, const char *order)
 {
-	char *line = NULL, *dir = NULL;
+	char *line = NULL, *dir = NULL, looked_for[64] = "";
 	const char *dirs[2];
 	unsigned int lineno = 0;
 	size_t cap = 0, d, n;
@@ -878,6 +876,10 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 	}
 	dirs[0] = dir;
 	dirs[1] = s->root ? s->root : ".";
+	/* ".ko, .ko.xz, .ko.zst, .ko.gz" */
+	for (d = 0; d < SF_NMODULE_SUFFIXES; d++)
+		snprintf(looked_for + strlen(looked_for), sizeof(looked_for) - strlen(looked_for),
+			 "%s%s", d ? ", " : "", sf_module_suffixes[d]);
 	while (!err && getline(&line, &cap, f) >= 0) {
 		char *e = line, *base = NULL;
 
@@ -911,10 +913,9 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 		if (found < 0)
 			err = found;
 		else if (!found)
-			err = input_error(
-				s, order, lineno,
-				"module '%s' not found (looked for .ko, .ko.xz, .ko.zst, .ko.gz and .o next to it)",
-				e);
+			err = input_error(s, order, lineno,
+					  "module '%s' not found (looked for %s and .o next to it)",
+					  e, looked_for);
 	}
 	free(line);
 	free(dir);
