@@ -804,25 +804,31 @@ static int walk(struct sf_inputs *s, const char *dir, int depth, size_t *found, 
 
 static int add_arg(struct sf_inputs *s, const char *arg, int depth);
 
+struct list_walk {
+	struct sf_inputs *s;
+	int depth;
+};
+
+static int list_word(void *arg, const char *word)
+{
+	struct list_walk *w = arg;
+
+	return add_arg(w->s, word, w->depth + 1);
+}
+
 /* @FILE: arguments separated by white space (as kbuild writes them for ar and ld). */
 static int add_list(struct sf_inputs *s, const char *list, int depth)
 {
-	char *line = NULL, *tok, *save;
-	size_t cap = 0;
-	FILE *f;
-	int err = 0;
+	struct list_walk w = { s, depth };
+	int err;
 
 	if (depth >= MAX_NESTING)
 		return input_error(s, list, 0, "@FILE lists nested more than %d deep", MAX_NESTING);
-	f = fopen(list, "re");
-	if (!f)
-		return input_error(s, list, 0, "cannot open: %s", strerror(errno));
-	while (!err && getline(&line, &cap, f) >= 0)
-		for (tok = strtok_r(line, " \t\r\n", &save); tok && !err;
-		     tok = strtok_r(NULL, " \t\r\n", &save))
-			err = add_arg(s, tok, depth + 1);
-	free(line);
-	fclose(f);
+	err = sf_read_words(list, SF_WORDS_NUL_ENDS_LINE, list_word, &w);
+	if (err == -ENODATA) /* empty, or not readable as a file: no arguments */
+		return 0;
+	if (err && err != -ENOMEM)
+		return input_error(s, list, 0, "cannot open: %s", strerror(-err));
 	return err;
 }
 

@@ -101,6 +101,21 @@ char *sf_path_join(const char *dir, size_t dirlen, const char *name, size_t name
 const char *sf_path_dir(const char *path);
 size_t sf_path_dir_len(const char *path);
 
+/* One word of a list (sf_read_words); non-zero stops the reading, and is returned. */
+typedef int sf_word_fn(void *arg, const char *word);
+
+#define SF_WORDS_NUL_ENDS_LINE 1 /* a NUL byte ends its line only, not the whole list */
+
+/*
+ * An @FILE list: calls fn for each word of the file path, in order; words are
+ * separated by blanks (spaces, tabs, CRs and newlines), as kbuild writes them
+ * for ar and ld. Text after a NUL byte is ignored, to the end of the file (or,
+ * with SF_WORDS_NUL_ENDS_LINE, of the line). 0; what fn returned; -errno (errno
+ * kept) when path cannot be opened; -ENODATA, fn never called, when not one
+ * byte can be read (an empty file, a directory); -ENOMEM.
+ */
+int sf_read_words(const char *path, unsigned int flags, sf_word_fn *fn, void *arg);
+
 /* qsort() that accepts an empty (possibly NULL) array: qsort(NULL, 0, ...) is undefined. */
 static inline void sf_sort(void *base, size_t n, size_t size,
 			   int (*cmp)(const void *, const void *))

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Lexical path helpers shared by the audit's inputs and the thin archives of seal. */
+/*
+ * Path helpers shared by the audit's inputs, the rules and the thin archives of
+ * seal: lexical ones, and the reading of @FILE lists.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,4 +71,61 @@ size_t sf_path_dir_len(const char *path)
 const char *sf_path_dir(const char *path)
 {
 	return strrchr(path, '/') ? path : ".";
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int sf_read_words(const char *path, unsigned int flags, sf_word_fn *fn, void *arg)
+{
+	char *text = NULL, *p, *end, *word, *grown, c;
+	size_t len = 0, cap = 0, got;
+	int err = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	/* The whole file; what a read error leaves out is not there (as getline() would stop). */
+	do {
+		if (cap - len < 4096) {
+			grown = realloc(text, cap + 65536);
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			text = grown;
+			cap += 65536;
+		}
+		got = fread(text + len, 1, cap - len - 1, f);
+		len += got;
+	} while (got);
+	fclose(f);
+	if (!err && !len)
+		err = -ENODATA;
+	if (err) {
+		free(text);
+		return err;
+	}
+	text[len] = '\0';
+	for (p = text, end = text + len; p < end && !err;) {
+		if (!*p) { /* a NUL byte: the end of its line, or of the list */
+			if (!(flags & SF_WORDS_NUL_ENDS_LINE) || !(p = memchr(p, '\n', end - p)))
+				break;
+			continue;
+		}
+		if (is_blank(*p)) {
+			p++;
+			continue;
+		}
+		for (word = p; p < end && *p && !is_blank(*p); p++)
+			;
+		c = *p;
+		*p = '\0';
+		err = fn(arg, word);
+		*p = c;
+	}
+	free(text);
+	return err;
 }

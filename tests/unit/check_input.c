@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The input layer's shared pieces: the table of magics (each kind, and every
- * buffer too short to hold a whole magic).
+ * buffer too short to hold a whole magic), and the @FILE list reader (blanks,
+ * newlines, NUL bytes, empty files).
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +156,101 @@ START_TEST(test_kind_of_file)
 }
 END_TEST
 
+/* ---- @FILE lists ---- */
+
+struct words {
+	char got[256];
+	int stop_at; /* the word to return 1 for, or 0 */
+	int n;
+};
+
+static int collect(void *arg, const char *word)
+{
+	struct words *w = arg;
+
+	snprintf(w->got + strlen(w->got), sizeof(w->got) - strlen(w->got), "[%s]", word);
+	return ++w->n == w->stop_at ? 1 : 0;
+}
+
+/* The words of a file with these bytes, as "[a][b]"; the result in *err. */
+static const char *words_of(const void *content, size_t len, unsigned int flags, int stop_at,
+			    int *err)
+{
+	static struct words w;
+	char *path = write_file("list", content, len);
+
+	memset(&w, 0, sizeof(w));
+	w.stop_at = stop_at;
+	*err = sf_read_words(path, flags, collect, &w);
+	free(path);
+	return w.got;
+}
+
+START_TEST(test_words)
+{
+	int err;
+
+	ck_assert_str_eq(words_of("a.o b.o\tc.o\n", 12, 0, 0, &err), "[a.o][b.o][c.o]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("  a.o  \r\n\n\t b/c.o", 19, 0, 0, &err), "[a.o][b/c.o]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("x", 1, 0, 0, &err), "[x]"); /* no newline at the end */
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of(" \n\t\r\n", 5, 0, 0, &err), ""); /* blanks only: no words */
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("", 0, 0, 0, &err), ""); /* empty: said apart */
+	ck_assert_int_eq(err, -ENODATA);
+	/* What fn returns stops the reading. */
+	ck_assert_str_eq(words_of("a b c", 5, 0, 2, &err), "[a][b]");
+	ck_assert_int_eq(err, 1);
+}
+END_TEST
+
+START_TEST(test_words_nul)
+{
+	int err;
+
+	/* A NUL byte ends the list; with SF_WORDS_NUL_ENDS_LINE only its line. */
+	ck_assert_str_eq(words_of("a b\0c d\ne f", 11, 0, 0, &err), "[a][b]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("a b\0c d\ne f", 11, SF_WORDS_NUL_ENDS_LINE, 0, &err),
+			 "[a][b][e][f]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("\0", 1, 0, 0, &err), ""); /* one byte: not empty */
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("ab\0", 3, SF_WORDS_NUL_ENDS_LINE, 0, &err), "[ab]");
+	ck_assert_int_eq(err, 0);
+}
+END_TEST
+
+START_TEST(test_words_big)
+{
+	/* More than one read's worth: words across the reads' boundaries. */
+	size_t n = 200000, i;
+	char *big = malloc(n), *path;
+	struct words w = { 0 };
+
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < n; i++)
+		big[i] = i % 10 == 9 ? '\n' : 'x';
+	path = write_file("big", big, n);
+	ck_assert_int_eq(sf_read_words(path, 0, collect, &w), 0);
+	ck_assert_int_eq(w.n, 20000);
+	free(path);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_words_errors)
+{
+	struct words w = { 0 };
+
+	ck_assert_int_eq(sf_read_words("/nonexistent/list", 0, collect, &w), -ENOENT);
+	ck_assert_int_eq(sf_read_words(tmpdir, 0, collect, &w), -ENODATA); /* a directory */
+	ck_assert_int_eq(w.n, 0);
+}
+END_TEST
+
 Suite *suite_input(void);
 
 Suite *suite_input(void)
@@ -167,6 +264,13 @@ Suite *suite_input(void)
 	tcase_add_test(tc, test_kind_compression);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_kind_of_file);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("words");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_words);
+	tcase_add_test(tc, test_words_nul);
+	tcase_add_test(tc, test_words_big);
+	tcase_add_test(tc, test_words_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
