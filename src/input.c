@@ -8,7 +8,6 @@
  * once, however many ways it is reached (by inode). Reading an object's bytes
  * (sf_image_read) decompresses .ko.xz/.ko.zst/.ko.gz in memory.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <lzma.h>
@@ -729,77 +728,47 @@ static bool object_name(const char *name)
 	return ends_with(name, ".o") || ends_with(name, ".a");
 }
 
-static int cmp_names(const void *x, const void *y)
+struct dir_walk {
+	struct sf_inputs *s;
+	size_t found;  /* files taken */
+	size_t failed; /* entries that could not be read (each reported) */
+};
+
+static int walk_entry(void *arg, const struct sf_walk_entry *e)
 {
-	return strcmp(*(char *const *)x, *(char *const *)y);
+	struct dir_walk *w = arg;
+
+	switch (e->what) {
+	case SF_WALK_DIR:
+		return e->depth > 256; /* nested deeper: not entered */
+	case SF_WALK_DIR_ERROR:
+		w->failed++;
+		return input_error(w->s, e->path, 0, "cannot open directory: %s", strerror(e->err));
+	case SF_WALK_STAT_ERROR:
+		w->failed++;
+		return input_error(w->s, e->path, 0, "cannot stat: %s", strerror(e->err));
+	case SF_WALK_FILE:
+		if (!object_name(e->name))
+			return 0;
+		w->found++;
+		return add_file(w->s, e->path, true, 0);
+	}
+	return 0;
 }
 
 /*
  * Objects, modules and archives below dir, in name order; hidden entries and
- * symlinked directories are skipped. *found counts the files taken, *failed
- * the entries that could not be read (each reported).
+ * symlinked directories are skipped.
  */
-static int walk(struct sf_inputs *s, const char *dir, int depth, size_t *found, size_t *failed)
+static int walk(struct dir_walk *w, const char *dir)
 {
-	char **names = NULL, **v;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	DIR *d;
-	int err = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	d = opendir(dir);
-	if (!d) {
-		(*failed)++;
-		return input_error(s, dir, 0, "cannot open directory: %s", strerror(errno));
+	if (fd < 0) {
+		w->failed++;
+		return input_error(w->s, dir, 0, "cannot open directory: %s", strerror(errno));
 	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = realloc(names, cap * sizeof(*names));
-			if (!v) {
-				err = -ENOMEM;
-				break;
-			}
-			names = v;
-		}
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			err = -ENOMEM;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (!err)
-		sf_sort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && !err; i++) {
-		char *path = sf_path_join(dir, strlen(dir), names[i], strlen(names[i]));
-		struct stat st;
-
-		if (!path) {
-			err = -ENOMEM;
-			break;
-		}
-		if (lstat(path, &st)) {
-			(*failed)++;
-			err = input_error(s, path, 0, "cannot stat: %s", strerror(errno));
-		} else if (S_ISDIR(st.st_mode)) {
-			if (depth < 256)
-				err = walk(s, path, depth + 1, found, failed);
-		} else if (object_name(names[i]) &&
-			   (S_ISREG(st.st_mode) ||
-			    (S_ISLNK(st.st_mode) && !stat(path, &st) && S_ISREG(st.st_mode)))) {
-			(*found)++;
-			err = add_file(s, path, true, 0);
-		}
-		free(path);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return err;
+	return sf_walk_dir(fd, dir, SF_WALK_SORTED | SF_WALK_LSTAT, walk_entry, w);
 }
 
 static int add_arg(struct sf_inputs *s, const char *arg, int depth);
@@ -932,8 +901,8 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 static int add_arg(struct sf_inputs *s, const char *arg, int depth)
 {
 	const char *base = strrchr(arg, '/');
+	struct dir_walk w = { s, 0, 0 };
 	struct stat st;
-	size_t found = 0, failed = 0;
 	int err;
 
 	if (arg[0] == '@')
@@ -944,9 +913,9 @@ static int add_arg(struct sf_inputs *s, const char *arg, int depth)
 		return input_error(s, arg, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return add_file(s, arg, false, 0);
-	err = walk(s, arg, 0, &found, &failed);
+	err = walk(&w, arg);
 	/* Not when a part could not be read: that error is the one line to say. */
-	if (!err && !found && !failed) {
+	if (!err && !w.found && !w.failed) {
 		struct sf_input *in = new_input(s);
 		struct symfence_ctx ictx;
 

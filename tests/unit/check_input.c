@@ -2,10 +2,12 @@
 /*
  * The input layer's shared pieces: the table of magics (each kind, and every
  * buffer too short to hold a whole magic), and the @FILE list reader (blanks,
- * newlines, NUL bytes, empty files).
+ * newlines, NUL bytes, empty files), and the directory walk (order, hidden
+ * entries, symbolic links, other kinds of files, errors).
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +253,151 @@ START_TEST(test_words_errors)
 }
 END_TEST
 
+/* ---- the directory walk ---- */
+
+struct seen {
+	char got[1024];
+	const char *skip; /* a directory's name not to enter */
+	int stop_after;	  /* stop (-EINTR) at this entry, or 0 */
+	int n;
+};
+
+static int record(void *arg, const struct sf_walk_entry *e)
+{
+	static const char *const what[] = { "F", "D", "DE", "SE" };
+	struct seen *s = arg;
+	size_t len = strlen(s->got);
+
+	snprintf(s->got + len, sizeof(s->got) - len, "%s%s:%s@%d", len ? " " : "", what[e->what],
+		 e->path, e->depth);
+	if (++s->n == s->stop_after)
+		return -EINTR;
+	if (e->what == SF_WALK_DIR_ERROR && !e->depth)
+		ck_assert_ptr_null(e->name);
+	return e->what == SF_WALK_DIR && s->skip && !strcmp(e->name, s->skip);
+}
+
+static void make_tree(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkdir -p t/b t/a/sub t/.hid t/z && touch t/c.o t/a/x.o t/a/sub/y.o "
+		 "t/.h.o t/.hid/q.o t/b/2 t/b/1 && ln -s c.o t/lnk.o && ln -s a t/lnkdir && "
+		 "ln -s nowhere t/dangling && mkfifo t/fifo",
+		 tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The walk of tmpdir/t under prefix (its path as entries show it). */
+static const char *walk_tree(const char *prefix, unsigned int flags, struct seen *s, int *err)
+{
+	char *dir;
+	int fd;
+
+	ck_assert_int_ge(asprintf(&dir, "%s/t", tmpdir), 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	free(dir);
+	*err = sf_walk_dir(fd, prefix, flags, record, s);
+	return s->got;
+}
+
+START_TEST(test_walk_sorted)
+{
+	struct seen s = { 0 };
+	int err;
+
+	make_tree();
+	/* Name order; hidden entries, the FIFO, a dangling link and a link to a directory skipped.
+	 */
+	ck_assert_str_eq(walk_tree("t", SF_WALK_SORTED, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3 F:t/a/x.o@2 D:t/b@1 F:t/b/1@2 "
+			 "F:t/b/2@2 F:t/c.o@1 F:t/lnk.o@1 D:t/z@1");
+	ck_assert_int_eq(err, 0);
+	memset(&s, 0, sizeof(s));
+	ck_assert_str_eq(walk_tree("t", SF_WALK_SORTED | SF_WALK_LSTAT, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3 F:t/a/x.o@2 D:t/b@1 F:t/b/1@2 "
+			 "F:t/b/2@2 F:t/c.o@1 F:t/lnk.o@1 D:t/z@1");
+	/* Paths as sf_path_join() makes them: "." and "" add nothing, "t/" no second '/'. */
+	memset(&s, 0, sizeof(s));
+	s.skip = "a";
+	ck_assert_str_eq(walk_tree(".", SF_WALK_SORTED, &s, &err),
+			 "D:a@1 D:b@1 F:b/1@2 F:b/2@2 F:c.o@1 F:lnk.o@1 D:z@1");
+	memset(&s, 0, sizeof(s));
+	s.skip = "b";
+	ck_assert_str_eq(walk_tree("t/", SF_WALK_SORTED, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3 F:t/a/x.o@2 D:t/b@1 F:t/c.o@1 "
+			 "F:t/lnk.o@1 D:t/z@1");
+	memset(&s, 0, sizeof(s));
+	s.skip = "a";
+	ck_assert_str_eq(walk_tree("", SF_WALK_SORTED, &s, &err),
+			 "D:a@1 D:b@1 F:b/1@2 F:b/2@2 F:c.o@1 F:lnk.o@1 D:z@1");
+}
+END_TEST
+
+static int cmp_words(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(test_walk_unsorted)
+{
+	struct seen s = { 0 };
+	char *words[32], *save, *w;
+	size_t n = 0, i;
+	char joined[1024] = "";
+	int err;
+
+	/* readdir()'s order: the same entries, each directory's before what is below the next. */
+	make_tree();
+	walk_tree("t", 0, &s, &err);
+	ck_assert_int_eq(err, 0);
+	for (w = strtok_r(s.got, " ", &save); w && n < 32; w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	qsort(words, n, sizeof(*words), cmp_words);
+	for (i = 0; i < n; i++)
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+			 i ? " " : "", words[i]);
+	ck_assert_str_eq(joined, "D:t/a/sub@2 D:t/a@1 D:t/b@1 D:t/z@1 F:t/a/sub/y.o@3 F:t/a/x.o@2 "
+				 "F:t/b/1@2 F:t/b/2@2 F:t/c.o@1 F:t/lnk.o@1");
+}
+END_TEST
+
+START_TEST(test_walk_stop_and_errors)
+{
+	struct seen s = { 0 };
+	char cmd[256];
+	int err, fd;
+
+	make_tree();
+	s.stop_after = 3;
+	ck_assert_str_eq(walk_tree("t", SF_WALK_SORTED, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3");
+	ck_assert_int_eq(err, -EINTR);
+	/* Not a directory: the walk's own directory cannot be read (no name: it is the walk's). */
+	memset(&s, 0, sizeof(s));
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sf_walk_dir(fd, "null", 0, record, &s), 0);
+	ck_assert_str_eq(s.got, "DE:null@0");
+	if (geteuid() == 0)
+		return; /* root reads what the modes forbid */
+	/* A directory that cannot be read; one that can be read, not searched (lstat fails). */
+	snprintf(
+		cmd, sizeof(cmd),
+		"cd '%s/t' && rm -rf b a/sub z && chmod 0 a && mkdir z && touch z/f && chmod 0444 z",
+		tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	memset(&s, 0, sizeof(s));
+	walk_tree("t", SF_WALK_SORTED | SF_WALK_LSTAT, &s, &err);
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(s.got, "D:t/a@1 DE:t/a@1 F:t/c.o@1 F:t/lnk.o@1 D:t/z@1 SE:t/z/f@2");
+	snprintf(cmd, sizeof(cmd), "chmod 0755 '%s/t/a' '%s/t/z'", tmpdir, tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *suite_input(void);
 
 Suite *suite_input(void)
@@ -271,6 +418,12 @@ Suite *suite_input(void)
 	tcase_add_test(tc, test_words_nul);
 	tcase_add_test(tc, test_words_big);
 	tcase_add_test(tc, test_words_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("walk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_walk_sorted);
+	tcase_add_test(tc, test_walk_unsorted);
+	tcase_add_test(tc, test_walk_stop_and_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
