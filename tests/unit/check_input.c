@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The input layer's shared pieces: the table of magics (each kind, and every
- * buffer too short to hold a whole magic), and the @FILE list reader (blanks,
- * newlines, NUL bytes, empty files), and the directory walk (order, hidden
- * entries, symbolic links, other kinds of files, errors).
+ * buffer too short to hold a whole magic), the one list of module suffixes,
+ * the @FILE list reader (blanks, newlines, NUL bytes, empty files) and the
+ * directory walk (order, hidden entries, symbolic links, other kinds of files,
+ * errors).
  */
 #include <check.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 
 #include "input.h"
 #include "internal.h"
+#include "pattern.h"
 
 /* ---- the table of magics ---- */
 
@@ -155,6 +157,30 @@ START_TEST(test_kind_of_file)
 	free(path);
 	ck_assert_int_eq(sf_file_kind_of_file("/nonexistent/file"), SF_FILE_UNKNOWN);
 	ck_assert_int_eq(sf_file_kind_of_file(tmpdir), SF_FILE_UNKNOWN); /* a directory */
+}
+END_TEST
+
+/* ---- module suffixes ---- */
+
+START_TEST(test_module_suffixes)
+{
+	char buf[16];
+
+	ck_assert_str_eq(sf_module_suffixes[0], ".ko");
+	ck_assert_uint_eq(sf_strip_compression("a/foo.ko.xz"), strlen("a/foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.ko.zst"), strlen("foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.ko.gz"), strlen("foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.ko"), strlen("foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.o.xz"), strlen("foo.o.xz")); /* not a module */
+	ck_assert_uint_eq(sf_strip_compression(".ko.xz"), strlen(".ko.xz"));
+	ck_assert_uint_eq(sf_strip_compression("x.ko.bz2"), strlen("x.ko.bz2"));
+	/* sf_module_name() is sf_module_name_len() for files: a bare name is none. */
+	ck_assert(!sf_module_name("foo", buf, sizeof(buf)));
+	ck_assert(!sf_module_name("foo.ko.", buf, sizeof(buf)));
+	ck_assert(sf_module_name("d/x-y.ko.gz", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "x_y");
+	ck_assert(sf_module_name("abc.ko", buf, 4));
+	ck_assert(!sf_module_name("abcd.ko", buf, 4));
 }
 END_TEST
 
@@ -411,6 +437,9 @@ Suite *suite_input(void)
 	tcase_add_test(tc, test_kind_compression);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_kind_of_file);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("modules");
+	tcase_add_test(tc, test_module_suffixes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("words");
 	tcase_add_checked_fixture(tc, setup, teardown);
