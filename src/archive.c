@@ -48,6 +48,7 @@
 #include <symfence/object.h>
 
 #include "archive.h"
+#include "input.h"
 #include "internal.h"
 
 #define AR_MAGIC_LEN 8
@@ -59,8 +60,9 @@
 
 bool sf_is_archive(const unsigned char *p, size_t size)
 {
-	return size >= AR_MAGIC_LEN &&
-	       (!memcmp(p, "!<arch>\n", AR_MAGIC_LEN) || !memcmp(p, "!<thin>\n", AR_MAGIC_LEN));
+	enum sf_file_kind k = sf_file_kind_of(p, size);
+
+	return k == SF_FILE_AR || k == SF_FILE_THIN_AR;
 }
 
 struct ar_walk {
@@ -284,7 +286,7 @@ int sf_ar_walk_info(struct symfence_ctx *ctx, const char *name, const unsigned c
 
 	if (!sf_is_archive(p, size))
 		return ar_corrupt(&w, "no archive magic");
-	w.thin = p[2] == 't';
+	w.thin = sf_file_kind_of(p, size) == SF_FILE_THIN_AR;
 	while (!ret && pos < size) {
 		if (size - pos < AR_HDR_LEN) {
 			ret = ar_corrupt(&w, "truncated member header at offset 0x%llx",

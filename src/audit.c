@@ -329,8 +329,9 @@ int symfence_audit_check_output(struct symfence_ctx *ctx, const struct symfence_
 
 static bool is_bitcode(const unsigned char *p, size_t size)
 {
-	return size >= 4 && ((p[0] == 'B' && p[1] == 'C' && p[2] == 0xc0 && p[3] == 0xde) ||
-			     (p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b));
+	enum sf_file_kind k = sf_file_kind_of(p, size);
+
+	return k == SF_FILE_BITCODE || k == SF_FILE_BITCODE_WRAPPER;
 }
 
 /* 0 with *obj; 1 skipped (reported); a negative errno (reported). */

@@ -8,7 +8,6 @@
  * once, however many ways it is reached (by inode). Reading an object's bytes
  * (sf_image_read) decompresses .ko.xz/.ko.zst/.ko.gz in memory.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <lzma.h>
@@ -30,6 +29,7 @@
 #include "archive.h"
 #include "input.h"
 #include "internal.h"
+#include "pattern.h"
 
 #define MAX_NESTING 16 /* @FILE in @FILE, thin archive in thin archive */
 #define XZ_MEMLIMIT ((uint64_t)256 << 20)
@@ -86,20 +86,68 @@ void sf_log_free(struct sf_log *log)
 	memset(log, 0, sizeof(*log));
 }
 
+/* ---- what a file is, by its magic ---- */
+
+/* The one table of magic numbers: a file kind per entry (as kmod's libkmod-file.c). */
+static const struct {
+	enum sf_file_kind kind;
+	size_t len;
+	const char *magic;
+} magics[] = {
+	{ SF_FILE_ELF, SELFMAG, ELFMAG },
+	{ SF_FILE_AR, 8, "!<arch>\n" },
+	{ SF_FILE_THIN_AR, 8, "!<thin>\n" },
+	{ SF_FILE_XZ, 6, "\xfd\x37\x7a\x58\x5a\x00" }, /* "\xfd" "7zXZ\0" */
+	{ SF_FILE_ZSTD, 4, "\x28\xb5\x2f\xfd" },
+	{ SF_FILE_GZIP, 2, "\x1f\x8b" },
+	{ SF_FILE_BITCODE, 4, "BC\xc0\xde" },
+	{ SF_FILE_BITCODE_WRAPPER, 4, "\xde\xc0\x17\x0b" },
+};
+
+#define MAX_MAGIC 8 /* the longest magic above */
+
+enum sf_file_kind sf_file_kind_of(const unsigned char *p, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(magics); i++)
+		if (size >= magics[i].len && !memcmp(p, magics[i].magic, magics[i].len))
+			return magics[i].kind;
+	return SF_FILE_UNKNOWN;
+}
+
+enum sf_file_kind sf_file_kind_of_file(const char *path)
+{
+	unsigned char magic[MAX_MAGIC];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	ssize_t n;
+
+	if (fd < 0)
+		return SF_FILE_UNKNOWN;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n > 0 ? sf_file_kind_of(magic, (size_t)n) : SF_FILE_UNKNOWN;
+}
+
 /* ---- decompression ---- */
+
+static enum sf_compression compression_of_kind(enum sf_file_kind k)
+{
+	switch (k) {
+	case SF_FILE_XZ:
+		return SF_COMP_XZ;
+	case SF_FILE_ZSTD:
+		return SF_COMP_ZSTD;
+	case SF_FILE_GZIP:
+		return SF_COMP_GZIP;
+	default:
+		return SF_COMP_NONE;
+	}
+}
 
 enum sf_compression sf_compression_of(const unsigned char *p, size_t size)
 {
-	if (size >= 6 && !memcmp(p,
-				 "\xfd"
-				 "7zXZ\0",
-				 6))
-		return SF_COMP_XZ;
-	if (size >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
-		return SF_COMP_ZSTD;
-	if (size >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return SF_COMP_GZIP;
-	return SF_COMP_NONE;
+	return compression_of_kind(sf_file_kind_of(p, size));
 }
 
 const char *sf_compression_name(enum sf_compression c)
@@ -361,31 +409,28 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static const char *const compressed_suffixes[] = { ".xz", ".zst", ".gz" };
-
 size_t sf_strip_compression(const char *path)
 {
 	size_t n = strlen(path), i, m;
 
-	for (i = 0; i < ARRAY_SIZE(compressed_suffixes); i++) {
-		m = strlen(compressed_suffixes[i]);
-		if (n > m + 3 && !strcmp(path + n - m, compressed_suffixes[i]) &&
-		    !strncmp(path + n - m - 3, ".ko", 3))
-			return n - m;
+	/* Every module suffix after ".ko" is a compression's. */
+	for (i = 1; i < SF_NMODULE_SUFFIXES; i++) {
+		m = strlen(sf_module_suffixes[i]);
+		if (n > m && !strcmp(path + n - m, sf_module_suffixes[i]))
+			return n - m + 3;
 	}
 	return n;
 }
 
 bool sf_module_name(const char *path, char *buf, size_t size)
 {
-	const char *base = strrchr(path, '/');
-	size_t n, i;
+	const char *base;
+	size_t n = sf_module_name_len(path, &base), i;
 
-	base = base ? base + 1 : path;
-	n = sf_strip_compression(base);
-	if (n <= 3 || strncmp(base + n - 3, ".ko", 3) || n - 3 >= size)
+	/* Not a bare name ("foo", as in /proc/modules: nothing after it): a file's name. */
+	if (!n || !base[n] || n >= size)
 		return false;
-	for (i = 0; i < n - 3; i++)
+	for (i = 0; i < n; i++)
 		buf[i] = base[i] == '-' ? '_' : base[i];
 	buf[i] = '\0';
 	return true;
@@ -643,15 +688,9 @@ static int add_archive(struct sf_inputs *s, const char *path, int depth)
 
 static bool archive_magic(const char *path)
 {
-	unsigned char magic[8];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	bool res;
+	enum sf_file_kind k = sf_file_kind_of_file(path);
 
-	if (fd < 0)
-		return false;
-	res = read(fd, magic, sizeof(magic)) == sizeof(magic) && sf_is_archive(magic, 8);
-	close(fd);
-	return res;
+	return k == SF_FILE_AR || k == SF_FILE_THIN_AR;
 }
 
 /* A file: an archive (by its suffix, or by its magic) or an object, unless taken already. */
@@ -678,126 +717,102 @@ static int add_file(struct sf_inputs *s, const char *path, bool by_suffix, int d
 	return add_object(s, file, display);
 }
 
+/* An object, a module or an archive, by its name. */
 static bool object_name(const char *name)
 {
-	static const char *const suffixes[] = { ".o", ".ko", ".ko.xz", ".ko.zst", ".ko.gz", ".a" };
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(suffixes); i++)
-		if (ends_with(name, suffixes[i]))
+	for (i = 0; i < SF_NMODULE_SUFFIXES; i++)
+		if (ends_with(name, sf_module_suffixes[i]))
 			return true;
-	return false;
+	return ends_with(name, ".o") || ends_with(name, ".a");
 }
 
-static int cmp_names(const void *x, const void *y)
+struct dir_walk {
+	struct sf_inputs *s;
+	size_t found;  /* files taken */
+	size_t failed; /* entries that could not be read (each reported) */
+};
+
+static int walk_entry(void *arg, const struct sf_walk_entry *e)
 {
-	return strcmp(*(char *const *)x, *(char *const *)y);
+	struct dir_walk *w = arg;
+
+	switch (e->what) {
+	case SF_WALK_DIR:
+		return e->depth > 256; /* nested deeper: not entered */
+	case SF_WALK_DIR_ERROR:
+		w->failed++;
+		return input_error(w->s, e->path, 0, "cannot open directory: %s", strerror(e->err));
+	case SF_WALK_STAT_ERROR:
+		w->failed++;
+		return input_error(w->s, e->path, 0, "cannot stat: %s", strerror(e->err));
+	case SF_WALK_FILE:
+		if (!object_name(e->name))
+			return 0;
+		w->found++;
+		return add_file(w->s, e->path, true, 0);
+	}
+	return 0;
 }
 
 /*
  * Objects, modules and archives below dir, in name order; hidden entries and
- * symlinked directories are skipped. *found counts the files taken, *failed
- * the entries that could not be read (each reported).
+ * symlinked directories are skipped.
  */
-static int walk(struct sf_inputs *s, const char *dir, int depth, size_t *found, size_t *failed)
+static int walk(struct dir_walk *w, const char *dir)
 {
-	char **names = NULL, **v;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	DIR *d;
-	int err = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	d = opendir(dir);
-	if (!d) {
-		(*failed)++;
-		return input_error(s, dir, 0, "cannot open directory: %s", strerror(errno));
+	if (fd < 0) {
+		w->failed++;
+		return input_error(w->s, dir, 0, "cannot open directory: %s", strerror(errno));
 	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = realloc(names, cap * sizeof(*names));
-			if (!v) {
-				err = -ENOMEM;
-				break;
-			}
-			names = v;
-		}
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			err = -ENOMEM;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (!err)
-		sf_sort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && !err; i++) {
-		char *path = sf_path_join(dir, strlen(dir), names[i], strlen(names[i]));
-		struct stat st;
-
-		if (!path) {
-			err = -ENOMEM;
-			break;
-		}
-		if (lstat(path, &st)) {
-			(*failed)++;
-			err = input_error(s, path, 0, "cannot stat: %s", strerror(errno));
-		} else if (S_ISDIR(st.st_mode)) {
-			if (depth < 256)
-				err = walk(s, path, depth + 1, found, failed);
-		} else if (object_name(names[i]) &&
-			   (S_ISREG(st.st_mode) ||
-			    (S_ISLNK(st.st_mode) && !stat(path, &st) && S_ISREG(st.st_mode)))) {
-			(*found)++;
-			err = add_file(s, path, true, 0);
-		}
-		free(path);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return err;
+	return sf_walk_dir(fd, dir, SF_WALK_SORTED | SF_WALK_LSTAT, walk_entry, w);
 }
 
 static int add_arg(struct sf_inputs *s, const char *arg, int depth);
 
+struct list_walk {
+	struct sf_inputs *s;
+	int depth;
+};
+
+static int list_word(void *arg, const char *word)
+{
+	struct list_walk *w = arg;
+
+	return add_arg(w->s, word, w->depth + 1);
+}
+
 /* @FILE: arguments separated by white space (as kbuild writes them for ar and ld). */
 static int add_list(struct sf_inputs *s, const char *list, int depth)
 {
-	char *line = NULL, *tok, *save;
-	size_t cap = 0;
-	FILE *f;
-	int err = 0;
+	struct list_walk w = { s, depth };
+	int err;
 
 	if (depth >= MAX_NESTING)
 		return input_error(s, list, 0, "@FILE lists nested more than %d deep", MAX_NESTING);
-	f = fopen(list, "re");
-	if (!f)
-		return input_error(s, list, 0, "cannot open: %s", strerror(errno));
-	while (!err && getline(&line, &cap, f) >= 0)
-		for (tok = strtok_r(line, " \t\r\n", &save); tok && !err;
-		     tok = strtok_r(NULL, " \t\r\n", &save))
-			err = add_arg(s, tok, depth + 1);
-	free(line);
-	fclose(f);
+	err = sf_read_words(list, SF_WORDS_NUL_ENDS_LINE, list_word, &w);
+	if (err == -ENODATA) /* empty, or not readable as a file: no arguments */
+		return 0;
+	if (err && err != -ENOMEM)
+		return input_error(s, list, 0, "cannot open: %s", strerror(-err));
 	return err;
 }
 
 /* Tries dir/base, dir/base.xz, .zst, .gz; 1 when one was added. */
 static int try_module(struct sf_inputs *s, const char *dir, const char *base)
 {
-	static const char *const sfx[] = { "", ".xz", ".zst", ".gz" };
 	struct stat st;
 	size_t i;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(sfx); i++) {
+	/* base as it is, then with each compression suffix (what follows ".ko" in a module's). */
+	for (i = 0; i < SF_NMODULE_SUFFIXES; i++) {
 		char *path = NULL, *joined = sf_path_join(dir, strlen(dir), base, strlen(base));
 
-		if (!joined || asprintf(&path, "%s%s", joined, sfx[i]) < 0) {
+		if (!joined || asprintf(&path, "%s%s", joined, sf_module_suffixes[i] + 3) < 0) {
 			free(joined);
 			return -ENOMEM;
 		}
@@ -819,7 +834,7 @@ static int try_module(struct sf_inputs *s, const char *dir, const char *base)
  */
 static int add_modules_order(struct sf_inputs *s, const char *order)
 {
-	char *line = NULL, *dir = NULL;
+	char *line = NULL, *dir = NULL, looked_for[64] = "";
 	const char *dirs[2];
 	unsigned int lineno = 0;
 	size_t cap = 0, d, n;
@@ -836,6 +851,10 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 	}
 	dirs[0] = dir;
 	dirs[1] = s->root ? s->root : ".";
+	/* ".ko, .ko.xz, .ko.zst, .ko.gz" */
+	for (d = 0; d < SF_NMODULE_SUFFIXES; d++)
+		snprintf(looked_for + strlen(looked_for), sizeof(looked_for) - strlen(looked_for),
+			 "%s%s", d ? ", " : "", sf_module_suffixes[d]);
 	while (!err && getline(&line, &cap, f) >= 0) {
 		char *e = line, *base = NULL;
 
@@ -869,10 +888,9 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 		if (found < 0)
 			err = found;
 		else if (!found)
-			err = input_error(
-				s, order, lineno,
-				"module '%s' not found (looked for .ko, .ko.xz, .ko.zst, .ko.gz and .o next to it)",
-				e);
+			err = input_error(s, order, lineno,
+					  "module '%s' not found (looked for %s and .o next to it)",
+					  e, looked_for);
 	}
 	free(line);
 	free(dir);
@@ -883,8 +901,8 @@ static int add_modules_order(struct sf_inputs *s, const char *order)
 static int add_arg(struct sf_inputs *s, const char *arg, int depth)
 {
 	const char *base = strrchr(arg, '/');
+	struct dir_walk w = { s, 0, 0 };
 	struct stat st;
-	size_t found = 0, failed = 0;
 	int err;
 
 	if (arg[0] == '@')
@@ -895,9 +913,9 @@ static int add_arg(struct sf_inputs *s, const char *arg, int depth)
 		return input_error(s, arg, 0, "cannot open: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return add_file(s, arg, false, 0);
-	err = walk(s, arg, 0, &found, &failed);
+	err = walk(&w, arg);
 	/* Not when a part could not be read: that error is the one line to say. */
-	if (!err && !found && !failed) {
+	if (!err && !w.found && !w.failed) {
 		struct sf_input *in = new_input(s);
 		struct symfence_ctx ictx;
 
@@ -1132,20 +1150,6 @@ int symfence_inputs_open(struct symfence_ctx *ctx, const struct symfence_inputs 
 	return err;
 }
 
-/* The compression the file's first bytes say; SF_COMP_NONE when it cannot be read. */
-static enum sf_compression compression_magic(const char *path)
-{
-	unsigned char magic[6];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n;
-
-	if (fd < 0)
-		return SF_COMP_NONE;
-	n = read(fd, magic, sizeof(magic));
-	close(fd);
-	return n > 0 ? sf_compression_of(magic, (size_t)n) : SF_COMP_NONE;
-}
-
 int symfence_inputs_open_file(struct symfence_ctx *ctx, const char *path, const char **compression,
 			      unsigned int *mode, struct symfence_object **out)
 {
@@ -1155,7 +1159,7 @@ int symfence_inputs_open_file(struct symfence_ctx *ctx, const char *path, const 
 	*out = NULL;
 	if (compression)
 		*compression = NULL;
-	if (compression_magic(path) == SF_COMP_NONE) {
+	if (compression_of_kind(sf_file_kind_of_file(path)) == SF_COMP_NONE) {
 		/* As it is: what is not an object (an archive, a directory) is refused there. */
 		err = symfence_object_open(ctx, path, out);
 		if (!err && mode)

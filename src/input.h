@@ -37,6 +37,29 @@ void sf_log_append(void *arg, const struct symfence_diag *d);
 void sf_log_replay(struct symfence_ctx *ctx, const struct sf_log *log);
 void sf_log_free(struct sf_log *log);
 
+/* ---- what a file is, by its magic ---- */
+
+/* What the first bytes of a file say it is (one entry each in input.c's table of magics). */
+enum sf_file_kind {
+	SF_FILE_UNKNOWN,
+	SF_FILE_ELF,		 /* "\x7fELF" */
+	SF_FILE_AR,		 /* "!<arch>\n" */
+	SF_FILE_THIN_AR,	 /* "!<thin>\n" */
+	SF_FILE_XZ,		 /* fd 37 7a 58 5a 00 */
+	SF_FILE_ZSTD,		 /* 28 b5 2f fd */
+	SF_FILE_GZIP,		 /* 1f 8b */
+	SF_FILE_BITCODE,	 /* "BC" c0 de: LLVM bitcode */
+	SF_FILE_BITCODE_WRAPPER, /* de c0 17 0b: LLVM bitcode in its wrapper */
+};
+
+/* The kind of the size bytes at p; SF_FILE_UNKNOWN when no magic is whole in them. */
+enum sf_file_kind sf_file_kind_of(const unsigned char *p, size_t size);
+/*
+ * The kind of the file at path by its first bytes (opened without blocking);
+ * SF_FILE_UNKNOWN when it cannot be read.
+ */
+enum sf_file_kind sf_file_kind_of_file(const char *path);
+
 /* ---- compression ---- */
 
 enum sf_compression {
@@ -46,6 +69,7 @@ enum sf_compression {
 	SF_COMP_GZIP,
 };
 
+/* The compression the magic at p says (sf_file_kind_of); SF_COMP_NONE for any other kind. */
 enum sf_compression sf_compression_of(const unsigned char *p, size_t size);
 const char *sf_compression_name(enum sf_compression c);
 /*

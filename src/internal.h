@@ -101,6 +101,53 @@ char *sf_path_join(const char *dir, size_t dirlen, const char *name, size_t name
 const char *sf_path_dir(const char *path);
 size_t sf_path_dir_len(const char *path);
 
+/* One word of a list (sf_read_words); non-zero stops the reading, and is returned. */
+typedef int sf_word_fn(void *arg, const char *word);
+
+#define SF_WORDS_NUL_ENDS_LINE 1 /* a NUL byte ends its line only, not the whole list */
+
+/*
+ * An @FILE list: calls fn for each word of the file path, in order; words are
+ * separated by blanks (spaces, tabs, CRs and newlines), as kbuild writes them
+ * for ar and ld. Text after a NUL byte is ignored, to the end of the file (or,
+ * with SF_WORDS_NUL_ENDS_LINE, of the line). 0; what fn returned; -errno (errno
+ * kept) when path cannot be opened; -ENODATA, fn never called, when not one
+ * byte can be read (an empty file, a directory); -ENOMEM.
+ */
+int sf_read_words(const char *path, unsigned int flags, sf_word_fn *fn, void *arg);
+
+/* What the directory walk (sf_walk_dir) tells its caller of. */
+enum sf_walk_what {
+	SF_WALK_FILE,	    /* a regular file, or a symbolic link to one */
+	SF_WALK_DIR,	    /* a directory, before it is entered: fn returns 1 to skip it */
+	SF_WALK_DIR_ERROR,  /* a directory that cannot be read: err */
+	SF_WALK_STAT_ERROR, /* an entry whose type cannot be told (lstat fails): err */
+};
+
+struct sf_walk_entry {
+	enum sf_walk_what what;
+	const char *path; /* the walk's path and the names below it, joined by sf_path_join() */
+	const char *name; /* its last component (an error's directory: NULL for the walk's own) */
+	int depth;	  /* 0: the walk's directory; 1: an entry in it, and so on */
+	int err;	  /* the errno of an error */
+};
+
+/* A negative errno stops the walk, which returns it; other values go on. */
+typedef int sf_walk_fn(void *arg, const struct sf_walk_entry *e);
+
+#define SF_WALK_SORTED 1 /* each directory's entries in strcmp() order, not readdir()'s */
+#define SF_WALK_LSTAT 2	 /* lstat every entry (not trusting d_type): its failures are told */
+
+/*
+ * Walks the directory open at fd (taken over: closed by the walk), which path
+ * names, recursively: every regular file, and symbolic link to one, and every
+ * directory, never through a symbolic link. Entries whose names start with
+ * '.' (".", "..", hidden files and directories) are skipped, as are other
+ * kinds of files and dangling links. 0, a negative errno fn returned, or
+ * -ENOMEM.
+ */
+int sf_walk_dir(int fd, const char *path, unsigned int flags, sf_walk_fn *fn, void *arg);
+
 /* qsort() that accepts an empty (possibly NULL) array: qsort(NULL, 0, ...) is undefined. */
 static inline void sf_sort(void *base, size_t n, size_t size,
 			   int (*cmp)(const void *, const void *))

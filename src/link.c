@@ -73,54 +73,52 @@ int symfence_link_command(struct symfence_ctx *ctx, const char *ld, char ***argv
 	return 0;
 }
 
+struct word_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_word(void *arg, const char *word)
+{
+	struct word_list *l = arg;
+	char *copy = strdup(word);
+
+	if (!copy || sf_grow(l->v, l->cap, l->n + 1, 64)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	l->v[l->n++] = copy;
+	return 0;
+}
+
 int symfence_link_list(struct symfence_ctx *ctx, char *const *args, size_t nargs, char ***objs,
 		       size_t *nobjs)
 {
-	char **list = NULL, **grown, *text = NULL, *word, *save;
-	size_t n = 0, cap = 0, len = 0, i;
-	int err = -ENOMEM;
-	FILE *f;
+	struct word_list l = { 0 };
+	size_t i;
+	int err = 0;
 
-	for (i = 0; i < nargs; i++) {
-		bool at = args[i][0] == '@';
-
-		if (at) {
-			f = fopen(args[i] + 1, "r");
-			if (!f || getdelim(&text, &len, '\0', f) < 0) {
-				err = f ? -ENODATA : -errno;
-				symfence_error(ctx, args[i] + 1, "cannot read the object list: %s",
-					       f ? "empty file" : strerror(errno));
-				if (f)
-					fclose(f);
-				goto fail;
-			}
-			fclose(f);
+	for (i = 0; i < nargs && !err; i++) {
+		if (args[i][0] != '@') {
+			err = add_word(&l, args[i]);
+			continue;
 		}
-		for (word = at ? strtok_r(text, " \t\r\n", &save) : args[i]; word;
-		     word = at ? strtok_r(NULL, " \t\r\n", &save) : NULL) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				grown = realloc(list, cap * sizeof(*list));
-				if (!grown)
-					goto nomem;
-				list = grown;
-			}
-			list[n] = strdup(word);
-			if (!list[n])
-				goto nomem;
-			n++;
+		err = sf_read_words(args[i] + 1, 0, add_word, &l);
+		if (err && err != -ENOMEM) {
+			symfence_error(ctx, args[i] + 1, "cannot read the object list: %s",
+				       err == -ENODATA ? "empty file" : strerror(-err));
+			symfence_strv_free(l.v, l.n);
+			return err;
 		}
 	}
-	free(text);
-	*objs = list;
-	*nobjs = n;
+	if (err) {
+		symfence_error(ctx, NULL, "out of memory");
+		symfence_strv_free(l.v, l.n);
+		return err;
+	}
+	*objs = l.v;
+	*nobjs = l.n;
 	return 0;
-nomem:
-	symfence_error(ctx, NULL, "out of memory");
-fail:
-	free(text);
-	symfence_strv_free(list, n);
-	return err;
 }
 
 /* Writes one argument of a GNU response file: blanks, quotes and backslashes escaped. */

@@ -16,6 +16,7 @@
 
 #include <symfence/object.h>
 
+#include "input.h"
 #include "internal.h"
 #include "object_int.h"
 
@@ -39,26 +40,28 @@ bool symfence_sym_in_section(const GElf_Sym *sym)
 	       (sym->st_shndx < SHN_LORESERVE || sym->st_shndx == SHN_XINDEX);
 }
 
-/* Recognises inputs that are not ELF but that users do hand us, to say what they are. */
+/* What inputs that are not ELF, but that users do hand us, are (told by input.c's magics). */
 static const char *sf_not_elf_kind(const unsigned char *p, size_t size)
 {
-	if (size >= 4 && p[0] == 'B' && p[1] == 'C' && p[2] == 0xc0 && p[3] == 0xde)
+	switch (sf_file_kind_of(p, size)) {
+	case SF_FILE_BITCODE:
 		return "LLVM bitcode, not an ELF object (built with -flto? seal after LTO or without it)";
-	if (size >= 4 && p[0] == 0xde && p[1] == 0xc0 && p[2] == 0x17 && p[3] == 0x0b)
+	case SF_FILE_BITCODE_WRAPPER:
 		return "LLVM bitcode wrapper, not an ELF object (built with -flto?)";
-	if (size >= 8 && !memcmp(p, "!<arch>\n", 8))
+	case SF_FILE_AR:
 		return "an ar archive, not an object (pass its members, or use 'symfence audit')";
-	if (size >= 8 && !memcmp(p, "!<thin>\n", 8))
+	case SF_FILE_THIN_AR:
 		return "a thin archive, not an object (use 'symfence audit')";
-	if (size >= 6 && !memcmp(p,
-				 "\xfd"
-				 "7zXZ",
-				 5))
+	case SF_FILE_XZ:
 		return "xz-compressed; decompress it first, or use 'symfence audit'";
-	if (size >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd)
+	case SF_FILE_ZSTD:
 		return "zstd-compressed; decompress it first, or use 'symfence audit'";
-	if (size >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+	case SF_FILE_GZIP:
 		return "gzip-compressed; decompress it first, or use 'symfence audit'";
+	case SF_FILE_ELF: /* too short to be one */
+	case SF_FILE_UNKNOWN:
+		break;
+	}
 	return "not an ELF file";
 }
 

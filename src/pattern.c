@@ -188,7 +188,8 @@ bool sf_glob_match(const char *pat, const char *s, bool path, bool fold)
 	return glob_match_n(pat, s, strlen(s), path, fold);
 }
 
-static const char *const module_suffixes[] = { ".ko", ".ko.xz", ".ko.zst", ".ko.gz" };
+const char *const sf_module_suffixes[SF_NMODULE_SUFFIXES] = { ".ko", ".ko.xz", ".ko.zst",
+							      ".ko.gz" };
 
 const char *sf_skip_dot_slash(const char *s)
 {
@@ -203,9 +204,9 @@ size_t sf_module_name_len(const char *path, const char **basep)
 	size_t i, len = strlen(base), sfx;
 
 	*basep = base;
-	for (i = 0; i < ARRAY_SIZE(module_suffixes); i++) {
-		sfx = strlen(module_suffixes[i]);
-		if (len > sfx && !strcmp(base + len - sfx, module_suffixes[i]))
+	for (i = 0; i < SF_NMODULE_SUFFIXES; i++) {
+		sfx = strlen(sf_module_suffixes[i]);
+		if (len > sfx && !strcmp(base + len - sfx, sf_module_suffixes[i]))
 			return len - sfx;
 	}
 	if (!slash && !strchr(path, '.'))

@@ -34,6 +34,13 @@ bool sf_glob_match(const char *pat, const char *s, bool path, bool fold);
 const char *sf_skip_dot_slash(const char *s);
 
 /*
+ * The endings of a module's file name: ".ko", then ".ko" and each compression
+ * the input layer decompresses (input.c). The one list of them.
+ */
+#define SF_NMODULE_SUFFIXES 4
+extern const char *const sf_module_suffixes[SF_NMODULE_SUFFIXES];
+
+/*
  * For a module path (.ko, .ko.xz, .ko.zst, .ko.gz, or a bare name with no '/'
  * and no '.'), the length of its module name, which starts at *base (the file
  * name); 0 for anything else.

@@ -3,7 +3,6 @@
  * The rules language (symfence-rules(5)): a line-oriented lexer, a parser that
  * follows includes, the checks that need the whole policy, and the queries.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1110,8 +1109,9 @@ int symfence_library_waived(const struct symfence_library *lib, const char *path
 struct walk {
 	struct symfence_ctx *ctx;
 	const struct patlist *pl;
-	const char *path; /* the file being tried */
-	bool *hit;	  /* by pattern */
+	const char *path;  /* the file being tried */
+	const char *shown; /* the directory walked, for messages */
+	bool *hit;	   /* by pattern */
 	bool matched;
 	char **out;
 	size_t n, cap;
@@ -1146,56 +1146,36 @@ static void walk_file(struct walk *w, const char *rel)
 	w->out[w->n++] = copy;
 }
 
-static void walk_dir(struct walk *w, int fd, char *rel, size_t rlen, const char *shown)
+static int walk_entry(void *arg, const struct sf_walk_entry *e)
 {
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int sub;
+	struct walk *w = arg;
 
-	d = fdopendir(fd);
-	if (!d) {
-		w->err = -errno;
-		close(fd);
-		symfence_error(w->ctx, shown, "cannot read directory: %s", strerror(-w->err));
-		return;
-	}
-	while ((de = readdir(d)) && w->err != -ENOMEM) {
-		size_t nlen = strlen(de->d_name);
-		unsigned char type = de->d_type;
+	if (e->what == SF_WALK_DIR_ERROR) {
+		w->err = -e->err;
+		symfence_error(w->ctx, e->depth ? e->path : w->shown, "cannot read directory: %s",
+			       strerror(e->err));
+	} else if (strlen(e->path) >= PATH_MAX) { /* not a path that can be opened: skipped */
+		return e->what == SF_WALK_DIR;
+	} else if (e->what == SF_WALK_FILE) {
+		walk_file(w, e->path);
+	} else if (e->what == SF_WALK_DIR) {
+		return 0;
+	} /* SF_WALK_STAT_ERROR: a file that went away, or that cannot be told: skipped */
+	return w->err == -ENOMEM ? -ENOMEM : 0;
+}
 
-		if (de->d_name[0] == '.') /* ".", "..", and hidden directories and files */
-			continue;
-		if (rlen + nlen + 2 > PATH_MAX)
-			continue;
-		if (rlen)
-			rel[rlen] = '/';
-		memcpy(rel + rlen + !!rlen, de->d_name, nlen + 1);
-		if (type == DT_UNKNOWN || type == DT_LNK) {
-			/* Symbolic links: followed to files, never to directories. */
-			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
-				continue;
-			if (S_ISLNK(st.st_mode) &&
-			    (fstatat(dirfd(d), de->d_name, &st, 0) || S_ISDIR(st.st_mode)))
-				continue;
-			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : 0;
-		}
-		if (type == DT_REG) {
-			walk_file(w, rel);
-		} else if (type == DT_DIR) {
-			sub = openat(dirfd(d), de->d_name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				walk_dir(w, sub, rel, rlen + !!rlen + nlen, rel);
-			} else {
-				w->err = -errno;
-				symfence_error(w->ctx, rel, "cannot read directory: %s",
-					       strerror(-w->err));
-			}
-		}
-	}
-	rel[rlen] = '\0';
-	closedir(d);
+/*
+ * The files below the directory open at fd (closed here), as paths that start
+ * with prefix ("" or "dir/"); shown names it in messages.
+ */
+static void walk_dir(struct walk *w, int fd, const char *prefix, const char *shown)
+{
+	int err;
+
+	w->shown = shown;
+	err = sf_walk_dir(fd, prefix, 0, walk_entry, w);
+	if (err == -ENOMEM)
+		w->err = err;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1263,7 +1243,7 @@ int symfence_library_expand_objects(struct symfence_ctx *ctx, const struct symfe
 {
 	const struct patlist *pl = &lib->pats[SYMFENCE_PAT_OBJECTS];
 	struct walk w = { .ctx = ctx, .pl = pl };
-	char **starts = NULL, *rel = NULL, *where = NULL;
+	char **starts = NULL, *prefix = NULL, *where = NULL;
 	size_t i, j, nstarts = 0;
 	int rootfd = -1, fd;
 
@@ -1272,8 +1252,7 @@ int symfence_library_expand_objects(struct symfence_ctx *ctx, const struct symfe
 	if (!pl->n)
 		return 0;
 	w.hit = sf_xcalloc(pl->n, sizeof(*w.hit));
-	rel = malloc(PATH_MAX);
-	if (!w.hit || !rel || walk_starts(pl, &starts, &nstarts)) {
+	if (!w.hit || walk_starts(pl, &starts, &nstarts)) {
 		w.err = -ENOMEM;
 		goto out;
 	}
@@ -1285,17 +1264,23 @@ int symfence_library_expand_objects(struct symfence_ctx *ctx, const struct symfe
 		goto out;
 	}
 	if (!nstarts) {
-		rel[0] = '\0';
 		fd = dup(rootfd);
 		if (fd >= 0)
-			walk_dir(&w, fd, rel, 0, root ? root : ".");
+			walk_dir(&w, fd, "", root ? root : ".");
 	}
 	for (i = 0; i < nstarts && w.err != -ENOMEM; i++) {
 		fd = openat(rootfd, starts[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue; /* its patterns match nothing: said below */
-		snprintf(rel, PATH_MAX, "%s", starts[i]);
-		walk_dir(&w, fd, rel, strlen(rel), rel);
+		/* "dir/": sf_path_join() keeps a start "." or "a/" as it is ("./x", "a//x"). */
+		free(prefix);
+		if (asprintf(&prefix, "%s/", starts[i]) < 0) {
+			prefix = NULL;
+			close(fd);
+			w.err = -ENOMEM;
+			break;
+		}
+		walk_dir(&w, fd, prefix, starts[i]);
 	}
 	if (w.err == -ENOMEM)
 		goto out;
@@ -1334,7 +1319,7 @@ out:
 		free(starts[i]);
 	free(starts);
 	free(where);
-	free(rel);
+	free(prefix);
 	free(w.hit);
 	if (rootfd >= 0)
 		close(rootfd);

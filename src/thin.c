@@ -22,6 +22,7 @@
 
 #include "archive.h"
 #include "initcall.h"
+#include "input.h"
 #include "internal.h"
 
 struct thin_member {
@@ -49,18 +50,12 @@ struct open_walk {
 	struct symfence_archive *ar;
 };
 
-/* Is the file an archive? (Its first 8 bytes; a file that cannot be read is not.) */
+/* Is the file an archive? (By its magic; a file that cannot be read is not.) */
 static bool file_is_archive(const char *file)
 {
-	unsigned char magic[8];
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	ssize_t n;
+	enum sf_file_kind k = sf_file_kind_of_file(file);
 
-	if (fd < 0)
-		return false;
-	n = read(fd, magic, sizeof(magic));
-	close(fd);
-	return n == (ssize_t)sizeof(magic) && sf_is_archive(magic, sizeof(magic));
+	return k == SF_FILE_AR || k == SF_FILE_THIN_AR;
 }
 
 static int take_member(void *arg, const struct sf_ar_member *m)
@@ -150,7 +145,7 @@ int symfence_archive_open(struct symfence_ctx *ctx, const char *path, struct sym
 	err = sf_map_file(ctx, path, &p, &size, &ar->mode);
 	if (err)
 		goto out;
-	if (!sf_is_archive(p, size) || p[2] != 't') {
+	if (sf_file_kind_of(p, size) != SF_FILE_THIN_AR) {
 		symfence_error(
 			ctx, path,
 			sf_is_archive(p, size)

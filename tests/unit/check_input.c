@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The input layer's shared pieces: the table of magics (each kind, and every
+ * buffer too short to hold a whole magic), the one list of module suffixes,
+ * the @FILE list reader (blanks, newlines, NUL bytes, empty files) and the
+ * directory walk (order, hidden entries, symbolic links, other kinds of files,
+ * errors).
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "internal.h"
+#include "pattern.h"
+
+/* ---- the table of magics ---- */
+
+static const struct {
+	const char *bytes;
+	size_t len;
+	enum sf_file_kind kind;
+} kinds[] = {
+	{ "\x7f"
+	  "ELF\x02\x01\x01",
+	  7, SF_FILE_ELF },
+	{ "!<arch>\n/       ", 16, SF_FILE_AR },
+	{ "!<thin>\n", 8, SF_FILE_THIN_AR },
+	{ "\xfd"
+	  "7zXZ\0\0\x04",
+	  8, SF_FILE_XZ },
+	{ "\x28\xb5\x2f\xfd\x24", 5, SF_FILE_ZSTD },
+	{ "\x1f\x8b\x08", 3, SF_FILE_GZIP },
+	{ "BC\xc0\xde\x35\x14", 6, SF_FILE_BITCODE },
+	{ "\xde\xc0\x17\x0b\0\0\0\0", 8, SF_FILE_BITCODE_WRAPPER },
+};
+
+/* The shortest prefix of each magic that tells its kind. */
+static const size_t magic_len[] = { 4, 8, 8, 6, 4, 2, 4, 4 };
+
+START_TEST(test_kind_each)
+{
+	ck_assert_uint_eq(ARRAY_SIZE(magic_len), ARRAY_SIZE(kinds));
+	ck_assert_int_eq(sf_file_kind_of((const unsigned char *)kinds[_i].bytes, kinds[_i].len),
+			 kinds[_i].kind);
+	ck_assert_int_eq(sf_file_kind_of((const unsigned char *)kinds[_i].bytes, magic_len[_i]),
+			 kinds[_i].kind);
+}
+END_TEST
+
+START_TEST(test_kind_short)
+{
+	const unsigned char *p = (const unsigned char *)kinds[_i].bytes;
+	unsigned char *copy;
+	size_t n;
+
+	/* Every buffer shorter than the magic is unknown (a copy: nothing past it is read). */
+	for (n = 0; n < magic_len[_i]; n++) {
+		copy = malloc(n ? n : 1);
+		ck_assert_ptr_nonnull(copy);
+		memcpy(copy, p, n);
+		ck_assert_int_eq(sf_file_kind_of(copy, n), SF_FILE_UNKNOWN);
+		free(copy);
+	}
+}
+END_TEST
+
+START_TEST(test_kind_other)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+	} other[] = {
+		{ "", 0 },
+		{ "hello, world", 12 },
+		{ "\x7f"
+		  "ELX",
+		  4 },
+		{ "!<arch>X", 8 },
+		{ "!<thin>", 7 },
+		{ "\xfd"
+		  "7zXZ\x01",
+		  6 }, /* the sixth byte of xz's magic is 0 */
+		{ "\x28\xb5\x2f\xfe", 4 },
+		{ "\x1f\x8c", 2 },
+		{ "BC\xc0\xdf", 4 },
+		{ "\xde\xc0\x17\x0c", 4 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(other); i++)
+		ck_assert_msg(sf_file_kind_of((const unsigned char *)other[i].bytes,
+					      other[i].len) == SF_FILE_UNKNOWN,
+			      "entry %zu", i);
+}
+END_TEST
+
+START_TEST(test_kind_compression)
+{
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[3].bytes, 8), SF_COMP_XZ);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[4].bytes, 5), SF_COMP_ZSTD);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[5].bytes, 3), SF_COMP_GZIP);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[0].bytes, 7), SF_COMP_NONE);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)kinds[3].bytes, 5), SF_COMP_NONE);
+}
+END_TEST
+
+static char tmpdir[64];
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_input.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* tmpdir/name with the len bytes of content; its path, malloc'd. */
+static char *write_file(const char *name, const void *content, size_t len)
+{
+	char *path;
+	FILE *f;
+
+	ck_assert_int_ge(asprintf(&path, "%s/%s", tmpdir, name), 0);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(content, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+START_TEST(test_kind_of_file)
+{
+	char *path;
+
+	path = write_file("thin.a", "!<thin>\nmore", 12);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_THIN_AR);
+	free(path);
+	path = write_file("x.gz", "\x1f\x8b", 2);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_GZIP);
+	free(path);
+	path = write_file("short.a", "!<arch>", 7);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_UNKNOWN);
+	free(path);
+	path = write_file("empty", "", 0);
+	ck_assert_int_eq(sf_file_kind_of_file(path), SF_FILE_UNKNOWN);
+	free(path);
+	ck_assert_int_eq(sf_file_kind_of_file("/nonexistent/file"), SF_FILE_UNKNOWN);
+	ck_assert_int_eq(sf_file_kind_of_file(tmpdir), SF_FILE_UNKNOWN); /* a directory */
+}
+END_TEST
+
+/* ---- module suffixes ---- */
+
+START_TEST(test_module_suffixes)
+{
+	char buf[16];
+
+	ck_assert_str_eq(sf_module_suffixes[0], ".ko");
+	ck_assert_uint_eq(sf_strip_compression("a/foo.ko.xz"), strlen("a/foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.ko.zst"), strlen("foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.ko.gz"), strlen("foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.ko"), strlen("foo.ko"));
+	ck_assert_uint_eq(sf_strip_compression("foo.o.xz"), strlen("foo.o.xz")); /* not a module */
+	ck_assert_uint_eq(sf_strip_compression(".ko.xz"), strlen(".ko.xz"));
+	ck_assert_uint_eq(sf_strip_compression("x.ko.bz2"), strlen("x.ko.bz2"));
+	/* sf_module_name() is sf_module_name_len() for files: a bare name is none. */
+	ck_assert(!sf_module_name("foo", buf, sizeof(buf)));
+	ck_assert(!sf_module_name("foo.ko.", buf, sizeof(buf)));
+	ck_assert(sf_module_name("d/x-y.ko.gz", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "x_y");
+	ck_assert(sf_module_name("abc.ko", buf, 4));
+	ck_assert(!sf_module_name("abcd.ko", buf, 4));
+}
+END_TEST
+
+/* ---- @FILE lists ---- */
+
+struct words {
+	char got[256];
+	int stop_at; /* the word to return 1 for, or 0 */
+	int n;
+};
+
+static int collect(void *arg, const char *word)
+{
+	struct words *w = arg;
+
+	snprintf(w->got + strlen(w->got), sizeof(w->got) - strlen(w->got), "[%s]", word);
+	return ++w->n == w->stop_at ? 1 : 0;
+}
+
+/* The words of a file with these bytes, as "[a][b]"; the result in *err. */
+static const char *words_of(const void *content, size_t len, unsigned int flags, int stop_at,
+			    int *err)
+{
+	static struct words w;
+	char *path = write_file("list", content, len);
+
+	memset(&w, 0, sizeof(w));
+	w.stop_at = stop_at;
+	*err = sf_read_words(path, flags, collect, &w);
+	free(path);
+	return w.got;
+}
+
+START_TEST(test_words)
+{
+	int err;
+
+	ck_assert_str_eq(words_of("a.o b.o\tc.o\n", 12, 0, 0, &err), "[a.o][b.o][c.o]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("  a.o  \r\n\n\t b/c.o", 19, 0, 0, &err), "[a.o][b/c.o]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("x", 1, 0, 0, &err), "[x]"); /* no newline at the end */
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of(" \n\t\r\n", 5, 0, 0, &err), ""); /* blanks only: no words */
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("", 0, 0, 0, &err), ""); /* empty: said apart */
+	ck_assert_int_eq(err, -ENODATA);
+	/* What fn returns stops the reading. */
+	ck_assert_str_eq(words_of("a b c", 5, 0, 2, &err), "[a][b]");
+	ck_assert_int_eq(err, 1);
+}
+END_TEST
+
+START_TEST(test_words_nul)
+{
+	int err;
+
+	/* A NUL byte ends the list; with SF_WORDS_NUL_ENDS_LINE only its line. */
+	ck_assert_str_eq(words_of("a b\0c d\ne f", 11, 0, 0, &err), "[a][b]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("a b\0c d\ne f", 11, SF_WORDS_NUL_ENDS_LINE, 0, &err),
+			 "[a][b][e][f]");
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("\0", 1, 0, 0, &err), ""); /* one byte: not empty */
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(words_of("ab\0", 3, SF_WORDS_NUL_ENDS_LINE, 0, &err), "[ab]");
+	ck_assert_int_eq(err, 0);
+}
+END_TEST
+
+START_TEST(test_words_big)
+{
+	/* More than one read's worth: words across the reads' boundaries. */
+	size_t n = 200000, i;
+	char *big = malloc(n), *path;
+	struct words w = { 0 };
+
+	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < n; i++)
+		big[i] = i % 10 == 9 ? '\n' : 'x';
+	path = write_file("big", big, n);
+	ck_assert_int_eq(sf_read_words(path, 0, collect, &w), 0);
+	ck_assert_int_eq(w.n, 20000);
+	free(path);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_words_errors)
+{
+	struct words w = { 0 };
+
+	ck_assert_int_eq(sf_read_words("/nonexistent/list", 0, collect, &w), -ENOENT);
+	ck_assert_int_eq(sf_read_words(tmpdir, 0, collect, &w), -ENODATA); /* a directory */
+	ck_assert_int_eq(w.n, 0);
+}
+END_TEST
+
+/* ---- the directory walk ---- */
+
+struct seen {
+	char got[1024];
+	const char *skip; /* a directory's name not to enter */
+	int stop_after;	  /* stop (-EINTR) at this entry, or 0 */
+	int n;
+};
+
+static int record(void *arg, const struct sf_walk_entry *e)
+{
+	static const char *const what[] = { "F", "D", "DE", "SE" };
+	struct seen *s = arg;
+	size_t len = strlen(s->got);
+
+	snprintf(s->got + len, sizeof(s->got) - len, "%s%s:%s@%d", len ? " " : "", what[e->what],
+		 e->path, e->depth);
+	if (++s->n == s->stop_after)
+		return -EINTR;
+	if (e->what == SF_WALK_DIR_ERROR && !e->depth)
+		ck_assert_ptr_null(e->name);
+	return e->what == SF_WALK_DIR && s->skip && !strcmp(e->name, s->skip);
+}
+
+static void make_tree(void)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkdir -p t/b t/a/sub t/.hid t/z && touch t/c.o t/a/x.o t/a/sub/y.o "
+		 "t/.h.o t/.hid/q.o t/b/2 t/b/1 && ln -s c.o t/lnk.o && ln -s a t/lnkdir && "
+		 "ln -s nowhere t/dangling && mkfifo t/fifo",
+		 tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The walk of tmpdir/t under prefix (its path as entries show it). */
+static const char *walk_tree(const char *prefix, unsigned int flags, struct seen *s, int *err)
+{
+	char *dir;
+	int fd;
+
+	ck_assert_int_ge(asprintf(&dir, "%s/t", tmpdir), 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	free(dir);
+	*err = sf_walk_dir(fd, prefix, flags, record, s);
+	return s->got;
+}
+
+START_TEST(test_walk_sorted)
+{
+	struct seen s = { 0 };
+	int err;
+
+	make_tree();
+	/* Name order; hidden entries, the FIFO, a dangling link and a link to a directory skipped.
+	 */
+	ck_assert_str_eq(walk_tree("t", SF_WALK_SORTED, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3 F:t/a/x.o@2 D:t/b@1 F:t/b/1@2 "
+			 "F:t/b/2@2 F:t/c.o@1 F:t/lnk.o@1 D:t/z@1");
+	ck_assert_int_eq(err, 0);
+	memset(&s, 0, sizeof(s));
+	ck_assert_str_eq(walk_tree("t", SF_WALK_SORTED | SF_WALK_LSTAT, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3 F:t/a/x.o@2 D:t/b@1 F:t/b/1@2 "
+			 "F:t/b/2@2 F:t/c.o@1 F:t/lnk.o@1 D:t/z@1");
+	/* Paths as sf_path_join() makes them: "." and "" add nothing, "t/" no second '/'. */
+	memset(&s, 0, sizeof(s));
+	s.skip = "a";
+	ck_assert_str_eq(walk_tree(".", SF_WALK_SORTED, &s, &err),
+			 "D:a@1 D:b@1 F:b/1@2 F:b/2@2 F:c.o@1 F:lnk.o@1 D:z@1");
+	memset(&s, 0, sizeof(s));
+	s.skip = "b";
+	ck_assert_str_eq(walk_tree("t/", SF_WALK_SORTED, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3 F:t/a/x.o@2 D:t/b@1 F:t/c.o@1 "
+			 "F:t/lnk.o@1 D:t/z@1");
+	memset(&s, 0, sizeof(s));
+	s.skip = "a";
+	ck_assert_str_eq(walk_tree("", SF_WALK_SORTED, &s, &err),
+			 "D:a@1 D:b@1 F:b/1@2 F:b/2@2 F:c.o@1 F:lnk.o@1 D:z@1");
+}
+END_TEST
+
+static int cmp_words(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+START_TEST(test_walk_unsorted)
+{
+	struct seen s = { 0 };
+	char *words[32], *save, *w;
+	size_t n = 0, i;
+	char joined[1024] = "";
+	int err;
+
+	/* readdir()'s order: the same entries, each directory's before what is below the next. */
+	make_tree();
+	walk_tree("t", 0, &s, &err);
+	ck_assert_int_eq(err, 0);
+	for (w = strtok_r(s.got, " ", &save); w && n < 32; w = strtok_r(NULL, " ", &save))
+		words[n++] = w;
+	qsort(words, n, sizeof(*words), cmp_words);
+	for (i = 0; i < n; i++)
+		snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+			 i ? " " : "", words[i]);
+	ck_assert_str_eq(joined, "D:t/a/sub@2 D:t/a@1 D:t/b@1 D:t/z@1 F:t/a/sub/y.o@3 F:t/a/x.o@2 "
+				 "F:t/b/1@2 F:t/b/2@2 F:t/c.o@1 F:t/lnk.o@1");
+}
+END_TEST
+
+START_TEST(test_walk_stop_and_errors)
+{
+	struct seen s = { 0 };
+	char cmd[256];
+	int err, fd;
+
+	make_tree();
+	s.stop_after = 3;
+	ck_assert_str_eq(walk_tree("t", SF_WALK_SORTED, &s, &err),
+			 "D:t/a@1 D:t/a/sub@2 F:t/a/sub/y.o@3");
+	ck_assert_int_eq(err, -EINTR);
+	/* Not a directory: the walk's own directory cannot be read (no name: it is the walk's). */
+	memset(&s, 0, sizeof(s));
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sf_walk_dir(fd, "null", 0, record, &s), 0);
+	ck_assert_str_eq(s.got, "DE:null@0");
+	if (geteuid() == 0)
+		return; /* root reads what the modes forbid */
+	/* A directory that cannot be read; one that can be read, not searched (lstat fails). */
+	snprintf(
+		cmd, sizeof(cmd),
+		"cd '%s/t' && rm -rf b a/sub z && chmod 0 a && mkdir z && touch z/f && chmod 0444 z",
+		tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+	memset(&s, 0, sizeof(s));
+	walk_tree("t", SF_WALK_SORTED | SF_WALK_LSTAT, &s, &err);
+	ck_assert_int_eq(err, 0);
+	ck_assert_str_eq(s.got, "D:t/a@1 DE:t/a@1 F:t/c.o@1 F:t/lnk.o@1 D:t/z@1 SE:t/z/f@2");
+	snprintf(cmd, sizeof(cmd), "chmod 0755 '%s/t/a' '%s/t/z'", tmpdir, tmpdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+Suite *suite_input(void);
+
+Suite *suite_input(void)
+{
+	Suite *s = suite_create("input");
+	TCase *tc = tcase_create("magic");
+
+	tcase_add_loop_test(tc, test_kind_each, 0, ARRAY_SIZE(kinds));
+	tcase_add_loop_test(tc, test_kind_short, 0, ARRAY_SIZE(kinds));
+	tcase_add_test(tc, test_kind_other);
+	tcase_add_test(tc, test_kind_compression);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_kind_of_file);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("modules");
+	tcase_add_test(tc, test_module_suffixes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("words");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_words);
+	tcase_add_test(tc, test_words_nul);
+	tcase_add_test(tc, test_words_big);
+	tcase_add_test(tc, test_words_errors);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("walk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_walk_sorted);
+	tcase_add_test(tc, test_walk_unsorted);
+	tcase_add_test(tc, test_walk_stop_and_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
