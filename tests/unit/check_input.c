@@ -9,10 +9,13 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include "input.h"
 #include "internal.h"
@@ -424,6 +427,167 @@ START_TEST(test_walk_stop_and_errors)
 }
 END_TEST
 
+/* ---- module names ---- */
+
+START_TEST(test_module_name)
+{
+	char buf[64];
+
+	ck_assert(sf_module_name("kernel/drivers/net/foo-bar.ko.xz", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "foo_bar");
+	ck_assert(sf_module_name("a-b_c.ko", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "a_b_c");
+	ck_assert(sf_module_name("/x/y/snd-hda.ko.zst", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "snd_hda");
+	ck_assert(sf_module_name("e1000e.ko.gz", buf, sizeof(buf)));
+	ck_assert_str_eq(buf, "e1000e");
+	ck_assert(!sf_module_name("foo.o", buf, sizeof(buf)));
+	ck_assert(!sf_module_name("foo.ko.bz2", buf, sizeof(buf)));
+	ck_assert(!sf_module_name("dir.ko/foo.o", buf, sizeof(buf)));
+	ck_assert(!sf_module_name(".ko", buf, sizeof(buf)));
+	ck_assert(!sf_module_name("averyveryverylongmodulename.ko", buf, 8));
+}
+END_TEST
+
+/* ---- decompression (the buffers compressed with the libraries' own encoders) ---- */
+
+static unsigned char *sample(size_t size)
+{
+	unsigned char *p = malloc(size);
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < size; i++) /* compressible, not trivial */
+		p[i] = (unsigned char)((i * 7) ^ (i >> 9));
+	memcpy(p, "\177ELF", 4);
+	return p;
+}
+
+static unsigned char *xz(const unsigned char *in, size_t size, size_t *out)
+{
+	size_t cap = lzma_stream_buffer_bound(size);
+	unsigned char *buf = malloc(cap);
+
+	*out = 0;
+	ck_assert_int_eq(
+		lzma_easy_buffer_encode(1, LZMA_CHECK_CRC32, NULL, in, size, buf, out, cap),
+		LZMA_OK);
+	return buf;
+}
+
+static unsigned char *zst(const unsigned char *in, size_t size, size_t *out)
+{
+	size_t cap = ZSTD_compressBound(size);
+	unsigned char *buf = malloc(cap);
+
+	*out = ZSTD_compress(buf, cap, in, size, 3);
+	ck_assert(!ZSTD_isError(*out));
+	return buf;
+}
+
+static unsigned char *gz(const unsigned char *in, size_t size, size_t *out)
+{
+	size_t cap = size + 1024;
+	unsigned char *buf = malloc(cap);
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (unsigned int)size;
+	z.next_out = buf;
+	z.avail_out = (unsigned int)cap;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out = z.total_out;
+	deflateEnd(&z);
+	return buf;
+}
+
+static void round_trip(enum sf_compression c,
+		       unsigned char *(*enc)(const unsigned char *, size_t, size_t *))
+{
+	const size_t size = 300000; /* more than the first output buffer guess */
+	unsigned char *plain = sample(size), *packed, *out = NULL;
+	struct symfence_ctx ctx;
+	size_t psize, osize;
+
+	symfence_ctx_init(&ctx, NULL, NULL);
+	packed = enc(plain, size, &psize);
+	ck_assert_int_eq(sf_compression_of(packed, psize), c);
+	ck_assert_int_eq(sf_decompress(&ctx, "x", c, packed, psize, size, &out, &osize), 0);
+	ck_assert_uint_eq(osize, size);
+	ck_assert(!memcmp(out, plain, size));
+	free(out);
+
+	/* One byte over the limit is a bomb; nothing is returned. */
+	ck_assert_int_eq(sf_decompress(&ctx, "x", c, packed, psize, size - 1, &out, &osize),
+			 -EFBIG);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(ctx.errors, 1);
+
+	/* Truncated input is an error, not a short result. */
+	ck_assert_int_lt(sf_decompress(&ctx, "x", c, packed, psize / 2, size, &out, &osize), 0);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(ctx.errors, 2);
+	free(packed);
+	free(plain);
+}
+
+START_TEST(test_decompress_xz)
+{
+	round_trip(SF_COMP_XZ, xz);
+}
+END_TEST
+
+START_TEST(test_decompress_zstd)
+{
+	round_trip(SF_COMP_ZSTD, zst);
+}
+END_TEST
+
+START_TEST(test_decompress_gzip)
+{
+	round_trip(SF_COMP_GZIP, gz);
+}
+END_TEST
+
+START_TEST(test_compression_magic)
+{
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)"\177ELF\2\1\1", 7),
+			 SF_COMP_NONE);
+	ck_assert_int_eq(sf_compression_of((const unsigned char *)"\x1f", 1), SF_COMP_NONE);
+	ck_assert_str_eq(sf_compression_name(SF_COMP_ZSTD), "zstd");
+}
+END_TEST
+
+static void capture(void *arg, const struct symfence_diag *d)
+{
+	char *buf = arg;
+	size_t len = strlen(buf);
+
+	symfence_diag_format(d, buf + len, 512 - len);
+	strcat(buf, "|");
+}
+
+START_TEST(test_log_replay)
+{
+	struct sf_log log = { 0 };
+	struct symfence_ctx keep, out;
+	char buf[512] = "";
+
+	symfence_ctx_init(&keep, sf_log_append, &log);
+	symfence_error(&keep, "a.ko", "cannot open: %s", "No such file or directory");
+	symfence_report(&keep, SYMFENCE_WARNING, "b.o", 0, 0, "f+0x4", "w %d", 1);
+	symfence_ctx_init(&out, capture, buf);
+	sf_log_replay(&out, &log);
+	ck_assert_str_eq(
+		buf,
+		"a.ko: error: cannot open: No such file or directory|b.o: f+0x4: warning: w 1|");
+	ck_assert_uint_eq(out.errors, 1);
+	ck_assert_uint_eq(out.warnings, 1);
+	sf_log_free(&log);
+}
+END_TEST
 Suite *suite_input(void);
 
 Suite *suite_input(void)
@@ -440,6 +604,16 @@ Suite *suite_input(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("modules");
 	tcase_add_test(tc, test_module_suffixes);
+	tcase_add_test(tc, test_module_name);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("decompress");
+	tcase_add_test(tc, test_decompress_xz);
+	tcase_add_test(tc, test_decompress_zstd);
+	tcase_add_test(tc, test_decompress_gzip);
+	tcase_add_test(tc, test_compression_magic);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("log");
+	tcase_add_test(tc, test_log_replay);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("words");
 	tcase_add_checked_fixture(tc, setup, teardown);
