@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The input layer's shared pieces: the table of magics (each kind, and every
- * buffer too short to hold a whole magic), the one list of module suffixes,
- * the @FILE list reader (blanks, newlines, NUL bytes, empty files) and the
- * directory walk (order, hidden entries, symbolic links, other kinds of files,
- * errors).
+ * buffer too short to hold a whole magic), the one list of module suffixes and
+ * module names, in-memory decompression, the kept diagnostics, the @FILE list
+ * reader (blanks, newlines, NUL bytes, empty files) and the directory walk
+ * (order, hidden entries, symbolic links, other kinds of files, errors).
  */
 #include <check.h>
 #include <errno.h>
