@@ -203,6 +203,9 @@ static int collect(void *arg, const char *word)
 	return ++w->n == w->stop_at ? 1 : 0;
 }
 
+/* A string literal and its length, NUL bytes inside it counted. */
+#define LIT(s) s, sizeof(s) - 1
+
 /* The words of a file with these bytes, as "[a][b]"; the result in *err. */
 static const char *words_of(const void *content, size_t len, unsigned int flags, int stop_at,
 			    int *err)
@@ -221,18 +224,18 @@ START_TEST(test_words)
 {
 	int err;
 
-	ck_assert_str_eq(words_of("a.o b.o\tc.o\n", 12, 0, 0, &err), "[a.o][b.o][c.o]");
+	ck_assert_str_eq(words_of(LIT("a.o b.o\tc.o\n"), 0, 0, &err), "[a.o][b.o][c.o]");
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of("  a.o  \r\n\n\t b/c.o", 19, 0, 0, &err), "[a.o][b/c.o]");
+	ck_assert_str_eq(words_of(LIT("  a.o  \r\n\n\t b/c.o"), 0, 0, &err), "[a.o][b/c.o]");
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of("x", 1, 0, 0, &err), "[x]"); /* no newline at the end */
+	ck_assert_str_eq(words_of(LIT("x"), 0, 0, &err), "[x]"); /* no newline at the end */
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of(" \n\t\r\n", 5, 0, 0, &err), ""); /* blanks only: no words */
+	ck_assert_str_eq(words_of(LIT(" \n\t\r\n"), 0, 0, &err), ""); /* blanks only: no words */
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of("", 0, 0, 0, &err), ""); /* empty: said apart */
+	ck_assert_str_eq(words_of(LIT(""), 0, 0, &err), ""); /* empty: said apart */
 	ck_assert_int_eq(err, -ENODATA);
 	/* What fn returns stops the reading. */
-	ck_assert_str_eq(words_of("a b c", 5, 0, 2, &err), "[a][b]");
+	ck_assert_str_eq(words_of(LIT("a b c"), 0, 2, &err), "[a][b]");
 	ck_assert_int_eq(err, 1);
 }
 END_TEST
@@ -242,14 +245,14 @@ START_TEST(test_words_nul)
 	int err;
 
 	/* A NUL byte ends the list; with SF_WORDS_NUL_ENDS_LINE only its line. */
-	ck_assert_str_eq(words_of("a b\0c d\ne f", 11, 0, 0, &err), "[a][b]");
+	ck_assert_str_eq(words_of(LIT("a b\0c d\ne f"), 0, 0, &err), "[a][b]");
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of("a b\0c d\ne f", 11, SF_WORDS_NUL_ENDS_LINE, 0, &err),
+	ck_assert_str_eq(words_of(LIT("a b\0c d\ne f"), SF_WORDS_NUL_ENDS_LINE, 0, &err),
 			 "[a][b][e][f]");
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of("\0", 1, 0, 0, &err), ""); /* one byte: not empty */
+	ck_assert_str_eq(words_of(LIT("\0"), 0, 0, &err), ""); /* one byte: not empty */
 	ck_assert_int_eq(err, 0);
-	ck_assert_str_eq(words_of("ab\0", 3, SF_WORDS_NUL_ENDS_LINE, 0, &err), "[ab]");
+	ck_assert_str_eq(words_of(LIT("ab\0"), SF_WORDS_NUL_ENDS_LINE, 0, &err), "[ab]");
 	ck_assert_int_eq(err, 0);
 }
 END_TEST
