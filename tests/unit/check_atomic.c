@@ -22,38 +22,23 @@
 #include <symfence/output.h>
 
 #include "diags.h"
-
-static char dir[] = "/tmp/check_atomic.XXXXXX";
-
-static const char *at(const char *name)
-{
-	static char b[4][512];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(b[k], sizeof(b[k]), "%s/%s", dir, name);
-	return b[k];
-}
+#include "tmpdir.h"
 
 static void out_setup(void)
 {
 	setup();
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	tmpdir_make("check_atomic");
 }
 
 static void out_teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(dir + strlen(dir) - 6, "XXXXXX");
+	tmpdir_remove();
 }
 
-/* The number of entries of the temp dir (no temporary left behind). */
+/* The number of entries of the temp tmpdir (no temporary left behind). */
 static int entries(const char *sub)
 {
-	DIR *d = opendir(sub ? at(sub) : dir);
+	DIR *d = opendir(sub ? tmpdir_at(sub) : tmpdir);
 	struct dirent *e;
 	int n = 0;
 
@@ -80,14 +65,14 @@ START_TEST(test_write_mode)
 	struct stat st;
 	size_t len;
 
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("out.o"), "hello", 5, 0640), 0);
-	ck_assert_int_eq(stat(at("out.o"), &st), 0);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("out.o"), "hello", 5, 0640), 0);
+	ck_assert_int_eq(stat(tmpdir_at("out.o"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0640);
-	ck_assert_int_eq(memcmp(slurp(at("out.o"), &len), "hello", 5), 0);
+	ck_assert_int_eq(memcmp(slurp(tmpdir_at("out.o"), &len), "hello", 5), 0);
 	ck_assert_uint_eq(len, 5);
 	/* replaced as a whole, with the new mode; nothing else in the directory */
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("out.o"), "hi", 2, 0755), 0);
-	ck_assert_int_eq(stat(at("out.o"), &st), 0);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("out.o"), "hi", 2, 0755), 0);
+	ck_assert_int_eq(stat(tmpdir_at("out.o"), &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0755);
 	ck_assert_uint_eq(st.st_size, 2);
 	ck_assert_int_eq(entries(NULL), 1);
@@ -100,11 +85,11 @@ START_TEST(test_write_new_inode)
 {
 	size_t len;
 
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("a"), "old", 3, 0644), 0);
-	ck_assert_int_eq(link(at("a"), at("b")), 0);
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("a"), "new", 3, 0644), 0);
-	ck_assert_int_eq(memcmp(slurp(at("b"), &len), "old", 3), 0);
-	ck_assert_int_eq(memcmp(slurp(at("a"), &len), "new", 3), 0);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("a"), "old", 3, 0644), 0);
+	ck_assert_int_eq(link(tmpdir_at("a"), tmpdir_at("b")), 0);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("a"), "new", 3, 0644), 0);
+	ck_assert_int_eq(memcmp(slurp(tmpdir_at("b"), &len), "old", 3), 0);
+	ck_assert_int_eq(memcmp(slurp(tmpdir_at("a"), &len), "new", 3), 0);
 }
 END_TEST
 
@@ -124,8 +109,8 @@ START_TEST(test_write_iov)
 		iov[i].iov_base = want + 3 * i;
 		iov[i].iov_len = i % 5 ? 3 : 0; /* some empty pieces too */
 	}
-	ck_assert_int_eq(symfence_write_atomic_iov(&ctx, at("v"), iov, N, 0644), 0);
-	got = slurp(at("v"), &len);
+	ck_assert_int_eq(symfence_write_atomic_iov(&ctx, tmpdir_at("v"), iov, N, 0644), 0);
+	got = slurp(tmpdir_at("v"), &len);
 	for (i = 0; i < N; i++)
 		if (i % 5) {
 			ck_assert_int_eq(memcmp(got, want + 3 * i, 3), 0);
@@ -142,13 +127,13 @@ START_TEST(test_write_fails_cleanly)
 	struct rlimit rl = { 3, 3 };
 	size_t len;
 
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("x"), "ok", 2, 0644), 0);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("x"), "ok", 2, 0644), 0);
 	signal(SIGXFSZ, SIG_IGN); /* (each test runs in a process of its own) */
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
-	ck_assert_int_lt(symfence_write_atomic(&ctx, at("x"), "lost", 4, 0644), 0);
+	ck_assert_int_lt(symfence_write_atomic(&ctx, tmpdir_at("x"), "lost", 4, 0644), 0);
 	ck_assert_ptr_nonnull(
 		strstr(diags.text, "x: error: cannot write the output: File too large"));
-	ck_assert_int_eq(memcmp(slurp(at("x"), &len), "ok", 2), 0);
+	ck_assert_int_eq(memcmp(slurp(tmpdir_at("x"), &len), "ok", 2), 0);
 	ck_assert_uint_eq(len, 2);
 	ck_assert_int_eq(entries(NULL), 1);
 }
@@ -156,7 +141,7 @@ END_TEST
 
 START_TEST(test_write_no_dir)
 {
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("none/x"), "x", 1, 0644), -ENOENT);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("none/x"), "x", 1, 0644), -ENOENT);
 	ck_assert_ptr_nonnull(
 		strstr(diags.text, "none/x: error: cannot create a temporary file in"));
 	ck_assert_int_eq(entries(NULL), 0);
@@ -166,9 +151,9 @@ END_TEST
 /* Renaming onto a directory fails: the temporary is removed. */
 START_TEST(test_write_rename_fails)
 {
-	ck_assert_int_eq(mkdir(at("d"), 0755), 0);
-	ck_assert_int_eq(mkdir(at("d/sub"), 0755), 0);
-	ck_assert_int_lt(symfence_write_atomic(&ctx, at("d/sub"), "x", 1, 0644), 0);
+	ck_assert_int_eq(mkdir(tmpdir_at("d"), 0755), 0);
+	ck_assert_int_eq(mkdir(tmpdir_at("d/sub"), 0755), 0);
+	ck_assert_int_lt(symfence_write_atomic(&ctx, tmpdir_at("d/sub"), "x", 1, 0644), 0);
 	ck_assert_ptr_nonnull(
 		strstr(diags.text, "d/sub: error: cannot rename the output into place"));
 	ck_assert_int_eq(entries("d"), 1);
@@ -182,26 +167,28 @@ START_TEST(test_guard)
 	char in[512];
 
 	/* an output that does not exist names no input */
-	symfence_output_guard_init(&g, at("out"));
-	ck_assert(!symfence_output_guard_same(&g, at("out")));
-	ck_assert_int_eq(symfence_output_guard_check(&ctx, &g, "the object", at("out")), 0);
+	symfence_output_guard_init(&g, tmpdir_at("out"));
+	ck_assert(!symfence_output_guard_same(&g, tmpdir_at("out")));
+	ck_assert_int_eq(symfence_output_guard_check(&ctx, &g, "the object", tmpdir_at("out")), 0);
 
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("in.o"), "x", 1, 0644), 0);
-	ck_assert_int_eq(symfence_write_atomic(&ctx, at("other.o"), "x", 1, 0644), 0);
-	ck_assert_int_eq(link(at("in.o"), at("hard.o")), 0);
-	ck_assert_int_eq(symlink("in.o", at("soft.o")), 0);
-	/* (the guard keeps the path: not one of at()'s buffers) */
-	strcpy(in, at("in.o"));
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("in.o"), "x", 1, 0644), 0);
+	ck_assert_int_eq(symfence_write_atomic(&ctx, tmpdir_at("other.o"), "x", 1, 0644), 0);
+	ck_assert_int_eq(link(tmpdir_at("in.o"), tmpdir_at("hard.o")), 0);
+	ck_assert_int_eq(symlink("in.o", tmpdir_at("soft.o")), 0);
+	/* (the guard keeps the path: not one of tmpdir_at()'s buffers) */
+	strcpy(in, tmpdir_at("in.o"));
 	symfence_output_guard_init(&g, in);
-	ck_assert(symfence_output_guard_same(&g, at("in.o")));
-	ck_assert(symfence_output_guard_same(&g, at("hard.o")));
-	ck_assert(symfence_output_guard_same(&g, at("soft.o")));
-	ck_assert(!symfence_output_guard_same(&g, at("other.o")));
-	ck_assert(!symfence_output_guard_same(&g, at("missing.o")));
-	ck_assert_int_eq(symfence_output_guard_check(&ctx, &g, "the object", at("other.o")), 0);
+	ck_assert(symfence_output_guard_same(&g, tmpdir_at("in.o")));
+	ck_assert(symfence_output_guard_same(&g, tmpdir_at("hard.o")));
+	ck_assert(symfence_output_guard_same(&g, tmpdir_at("soft.o")));
+	ck_assert(!symfence_output_guard_same(&g, tmpdir_at("other.o")));
+	ck_assert(!symfence_output_guard_same(&g, tmpdir_at("missing.o")));
+	ck_assert_int_eq(symfence_output_guard_check(&ctx, &g, "the object", tmpdir_at("other.o")),
+			 0);
 	ck_assert_uint_eq(diags.len, 0);
-	ck_assert_int_eq(symfence_output_guard_check(&ctx, &g, "the rules file", at("hard.o")),
-			 -EEXIST);
+	ck_assert_int_eq(
+		symfence_output_guard_check(&ctx, &g, "the rules file", tmpdir_at("hard.o")),
+		-EEXIST);
 	ck_assert_ptr_nonnull(
 		strstr(diags.text, "in.o: error: the output is the same file as the rules file '"));
 	ck_assert_ptr_nonnull(strstr(diags.text, "hard.o'; nothing written\n"));

@@ -16,8 +16,8 @@
 #include <symfence/rules.h>
 
 #include "diags.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/check_report.XXXXXX";
 static struct symfence_policy *policy;
 static struct symfence_audit *audit;
 
@@ -32,34 +32,24 @@ static const char rules[] = "library dma\n"
 			    "\tprivate  dma_secret\n"
 			    "\thint     \"use the \\\"API\\\" (100%)\"\n";
 
-static const char *at(const char *name)
-{
-	static char b[4][512];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(b[k], sizeof(b[k]), "%s/%s", dir, name);
-	return b[k];
-}
-
 /* Compiled once for the suite (an unchecked fixture runs in the parent). */
 static void compile(void)
 {
 	char cmd[2048];
 	FILE *f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	f = fopen(at("c.c"), "w");
+	tmpdir_make("check_report");
+	f = fopen(tmpdir_at("c.c"), "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("extern void dma_secret(void);\n"
 	      "void caller(void) { dma_secret(); dma_secret(); }\n",
 	      f);
 	ck_assert_int_eq(fclose(f), 0);
 	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && gcc -O2 -g0 -c c.c -o c.o && cp c.o '%s' && cp c.o '%s'", dir, ODD,
+		 "cd '%s' && gcc -O2 -g0 -c c.c -o c.o && cp c.o '%s' && cp c.o '%s'", tmpdir, ODD,
 		 NL);
 	ck_assert_msg(system(cmd) == 0, "%s", cmd);
-	f = fopen(at("d.rules"), "w");
+	f = fopen(tmpdir_at("d.rules"), "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(rules, f);
 	ck_assert_int_eq(fclose(f), 0);
@@ -67,22 +57,19 @@ static void compile(void)
 
 static void cleanup(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	tmpdir_remove();
 }
 
-/* An audit of one object, by its name relative to the temp dir. */
+/* An audit of one object, by its name relative to the temp tmpdir. */
 static void run(const char *object)
 {
-	struct symfence_audit_opts opts = { .root = dir, .jobs = 1 };
-	const char *file = at("d.rules");
+	struct symfence_audit_opts opts = { .root = tmpdir, .jobs = 1 };
+	const char *file = tmpdir_at("d.rules");
 
 	setup();
 	ck_assert_int_eq(symfence_policy_load(&ctx, &file, 1, &policy), 0);
 	ck_assert_int_eq(symfence_audit_new(&ctx, policy, &opts, &audit), 0);
-	ck_assert_int_eq(symfence_audit_add_input(&ctx, audit, at(object)), 0);
+	ck_assert_int_eq(symfence_audit_add_input(&ctx, audit, tmpdir_at(object)), 0);
 	ck_assert_int_eq(symfence_audit_run(&ctx, audit), 0);
 	ck_assert_uint_eq(symfence_audit_nfindings(audit), 1);
 	ck_assert_int_eq(symfence_audit_status(audit), 1);
@@ -141,12 +128,12 @@ static void assert_clean_utf8(const char *s, size_t n)
 
 #define has(text) ck_assert_msg(strstr(doc, text), "no '%s' in:\n%s", text, doc)
 
-/* Objects are shown as they were given: the temp dir, then text. */
+/* Objects are shown as they were given: the temp tmpdir, then text. */
 static const char *in_dir(const char *text)
 {
 	static char b[1024];
 
-	snprintf(b, sizeof(b), "%s/%s", dir, text);
+	snprintf(b, sizeof(b), "%s/%s", tmpdir, text);
 	return b;
 }
 

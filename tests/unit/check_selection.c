@@ -17,24 +17,14 @@
 #include <symfence/selection.h>
 
 #include "diags.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/check_selection.XXXXXX";
 static struct symfence_policy *policy;
 static struct symfence_selection *sel;
 
-static const char *at(const char *name)
-{
-	static char b[4][512];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(b[k], sizeof(b[k]), "%s/%s", dir, name);
-	return b[k];
-}
-
 static void put(const char *name, const char *text, size_t len)
 {
-	FILE *f = fopen(at(name), "w");
+	FILE *f = fopen(tmpdir_at(name), "w");
 
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
@@ -53,24 +43,20 @@ static void sel_setup(void)
 	const char *file;
 
 	setup();
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	tmpdir_make("check_selection");
 	put("a.rules", rules, strlen(rules));
-	file = at("a.rules");
+	file = tmpdir_at("a.rules");
 	ck_assert_int_eq(symfence_policy_load(&ctx, &file, 1, &policy), 0);
 	ck_assert_int_eq(symfence_selection_new(&sel), 0);
 }
 
 static void sel_teardown(void)
 {
-	char cmd[600];
-
 	symfence_selection_free(sel);
 	sel = NULL;
 	symfence_policy_free(policy);
 	policy = NULL;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(dir + strlen(dir) - 6, "XXXXXX");
+	tmpdir_remove();
 }
 
 static int match(const char *name, Elf32_Word shndx)
@@ -106,7 +92,7 @@ START_TEST(test_symbols_file)
 				   "delta epsilon\n";
 
 	put("syms", text, sizeof(text) - 1);
-	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, at("syms")), 0);
+	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, tmpdir_at("syms")), 0);
 	ck_assert_uint_eq(symfence_selection_count(sel), 4);
 	ck_assert_int_eq(match("alpha", 1), 0);
 	ck_assert_int_eq(match("beta", 1), 1);
@@ -126,14 +112,14 @@ START_TEST(test_symbols_file_nul)
 	size_t n = symfence_selection_count(sel);
 
 	put("syms", text, sizeof(text) - 1);
-	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, at("syms")), -EINVAL);
+	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, tmpdir_at("syms")), -EINVAL);
 	ck_assert_ptr_nonnull(
 		strstr(diags.text,
 		       "syms:2:3: error: NUL byte in the symbols file (symbols files are text)"));
 	/* every line is read: the others are there */
 	ck_assert_uint_eq(symfence_selection_count(sel), n + 2);
 	ck_assert_int_ge(match("three", 1), 0);
-	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, at("nope")), -ENOENT);
+	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, tmpdir_at("nope")), -ENOENT);
 	ck_assert_ptr_nonnull(
 		strstr(diags.text, "nope: error: cannot open: No such file or directory"));
 }
@@ -175,9 +161,9 @@ END_TEST
 START_TEST(test_policy_by_object)
 {
 	/* an absolute path below the root (a real directory: it is resolved) */
-	ck_assert_int_eq(
-		symfence_selection_add_policy(&ctx, sel, policy, NULL, dir, at("lib/dma/cache.o")),
-		0);
+	ck_assert_int_eq(symfence_selection_add_policy(&ctx, sel, policy, NULL, tmpdir,
+						       tmpdir_at("lib/dma/cache.o")),
+			 0);
 	ck_assert_uint_eq(symfence_selection_nlibs(sel), 1);
 	ck_assert_str_eq(symfence_library_name(symfence_selection_lib(sel, 0)), "dma");
 	ck_assert_ptr_null(symfence_selection_lib(sel, 1));
@@ -217,7 +203,7 @@ START_TEST(test_report_unmatched)
 
 	put("syms", text, sizeof(text) - 1);
 	ck_assert_int_eq(symfence_selection_add_name(sel, "cli_name", NULL, 0), 0);
-	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, at("syms")), 0);
+	ck_assert_int_eq(symfence_selection_add_file(&ctx, sel, tmpdir_at("syms")), 0);
 	ck_assert_int_eq(symfence_selection_add_library(sel, dma), 0);
 	ck_assert_uint_eq(symfence_selection_count(sel), 4);
 	hits[3] = 1; /* dma_lock matched; dma_cache_* did not */
