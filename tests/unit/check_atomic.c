@@ -35,7 +35,7 @@ static void out_teardown(void)
 	tmpdir_remove();
 }
 
-/* The number of entries of the temp tmpdir (no temporary left behind). */
+/* The number of entries of the temp dir (no temporary left behind). */
 static int entries(const char *sub)
 {
 	DIR *d = opendir(sub ? tmpdir_at(sub) : tmpdir);

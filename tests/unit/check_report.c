@@ -60,7 +60,7 @@ static void cleanup(void)
 	tmpdir_remove();
 }
 
-/* An audit of one object, by its name relative to the temp tmpdir. */
+/* An audit of one object, by its name relative to the temp dir. */
 static void run(const char *object)
 {
 	struct symfence_audit_opts opts = { .root = tmpdir, .jobs = 1 };
@@ -128,7 +128,7 @@ static void assert_clean_utf8(const char *s, size_t n)
 
 #define has(text) ck_assert_msg(strstr(doc, text), "no '%s' in:\n%s", text, doc)
 
-/* Objects are shown as they were given: the temp tmpdir, then text. */
+/* Objects are shown as they were given: the temp dir, then text. */
 static const char *in_dir(const char *text)
 {
 	static char b[1024];
