@@ -269,15 +269,8 @@ static struct sf_unit *new_unit(struct symfence_audit *a)
 {
 	struct sf_unit *u;
 
-	if (a->nunits == a->cap) {
-		size_t cap = a->cap ? 2 * a->cap : 64;
-
-		u = realloc(a->units, cap * sizeof(*u));
-		if (!u)
-			return NULL;
-		a->units = u;
-		a->cap = cap;
-	}
+	if (sf_grow(a->units, a->cap, a->nunits + 1, 64))
+		return NULL;
 	u = &a->units[a->nunits++];
 	memset(u, 0, sizeof(*u));
 	return u;

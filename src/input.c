@@ -41,15 +41,8 @@ void sf_log_append(void *arg, const struct symfence_diag *d)
 	struct sf_log *log = arg;
 	struct sf_logged *e;
 
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? 2 * log->cap : 4;
-
-		e = realloc(log->v, cap * sizeof(*e));
-		if (!e)
-			return;
-		log->v = e;
-		log->cap = cap;
-	}
+	if (sf_grow(log->v, log->cap, log->n + 1, 4))
+		return;
 	e = &log->v[log->n];
 	e->severity = d->severity;
 	e->file = sf_strdup(d->file);
@@ -458,15 +451,8 @@ static struct sf_input *new_input(struct sf_inputs *s)
 {
 	struct sf_input *in;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-
-		in = realloc(s->v, cap * sizeof(*in));
-		if (!in)
-			return NULL;
-		s->v = in;
-		s->cap = cap;
-	}
+	if (sf_grow(s->v, s->cap, s->n + 1, 64))
+		return NULL;
 	in = &s->v[s->n++];
 	memset(in, 0, sizeof(*in));
 	return in;

@@ -65,15 +65,8 @@ static int take_member(void *arg, const struct sf_ar_member *m)
 	struct thin_member *t;
 	struct stat st;
 
-	if (ar->n == ar->cap) {
-		size_t cap = ar->cap ? 2 * ar->cap : 256;
-		struct thin_member *v = realloc(ar->m, cap * sizeof(*v));
-
-		if (!v)
-			goto nomem;
-		ar->m = v;
-		ar->cap = cap;
-	}
+	if (sf_grow(ar->m, ar->cap, ar->n + 1, 256))
+		goto nomem;
 	t = &ar->m[ar->n];
 	memset(t, 0, sizeof(*t));
 	t->name = strdup(m->name);
