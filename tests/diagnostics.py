@@ -10,6 +10,8 @@ fprintf(stderr, ...)), cuts each at its format conversions and at ': ', and
 looks for every piece of eight or more characters with a space in it in the
 man pages as groff renders them. An entry may list variants as (a|b|c).
 sf_elf_error names a libelf call, documented once as "call() failed".
+With SRCDIR/../kbuild/Makefile.symfence, the kbuild fragment's $(error ...)
+messages too.
 """
 import glob
 import re
@@ -59,5 +61,37 @@ for f in sorted(glob.glob(sys.argv[1]+'/*.c')):
                     missing+=1
                     line=src.count('\n',0,m.start())+1
                     print(f"{f}:{line}: not in the man pages: '{fr}'")
+# The kbuild fragment's messages: $(error symfence: ...) and $(call symfence-fail,OBJ,...),
+# when SRCDIR has a ../kbuild/Makefile.symfence beside it. Make references ($(o), ...)
+# cut the text as format conversions do.
+def make_args(src, start):
+    # the text of the make call whose '(' is at start, to its matching ')'
+    depth = 0
+    for i in range(start, len(src)):
+        depth += src[i] == '('
+        depth -= src[i] == ')'
+        if depth == 0:
+            return src[start + 1:i]
+    return src[start + 1:]
+for f in sorted(glob.glob(sys.argv[1] + '/../kbuild/Makefile.symfence')):
+    src = open(f).read()
+    for m in re.finditer(r'\$\((error symfence: |call symfence-fail,)', src):
+        body = make_args(src, m.start() + 1)
+        body = body[len(m.group(1)):]
+        if m.group(1).startswith('call'):
+            body = body.split(',', 1)[1] if ',' in body else ''
+        body = re.sub(r'\\\n\s*', ' ', body)
+        # drop make references, innermost first
+        while re.search(r'\$\([^()]*\)', body):
+            body = re.sub(r'\$\([^()]*\)', '\x00', body)
+        for part in body.replace('\x00', ': ').split(': '):
+            fr = re.sub(r'\s+', ' ', part).strip(" :,.;()'")
+            if len(fr) < 8 or ' ' not in fr:
+                continue
+            n += 1
+            if fr not in text:
+                missing += 1
+                line = src.count('\n', 0, m.start()) + 1
+                print(f"{f}:{line}: not in the man pages: '{fr}'")
 print(f"checked {n} message fragments, {missing} missing")
 sys.exit(1 if missing else 0)
