@@ -207,6 +207,37 @@ def bench_seal(args, work, rows, notes):
                      None, None, f"overhead {over * 100:+.1f}%" if name == "symfence seal" else ""))
     notes.append(f"seal overhead over ld -r: {over * 100:+.1f}% (target <= +10%)")
 
+    # seal --archive: the same library among other members of a thin archive, as in
+    # vmlinux.a (which kbuild makes anew each time: so does every command here). Against
+    # what one would do by hand, without a check: ld -r of the members, then ar writing
+    # the archive again with the result in their place.
+    nother = 500 if not args.quick else 50
+    others = os.path.join(d, "others")
+    if not os.path.isdir(others):
+        os.makedirs(others)
+        for k in range(nother):
+            asm = os.path.join(others, f"n{k}.s")
+            with open(asm, "w") as f:
+                f.write(f"\t.text\n\t.globl other_{k}\n\t.type other_{k},@function\nother_{k}:\n\tret\n")
+            sh(f"as -o {others}/n{k}.o {asm} && rm {asm}")
+    half = [f"others/n{k}.o" for k in range(nother)]
+    lib = [os.path.basename(o) for o in objs]
+    before, after = " ".join(half[:nother // 2]), " ".join(half[nother // 2:])
+    members = f"{before} {' '.join(lib)} {after}"
+    make_ar = f"rm -f v.a && ar cDPrST v.a {members}"
+    r = measure({
+        "symfence seal --archive": (f"{make_ar} && {args.symfence} seal -q -r seal.rules "
+                                    "--archive v.a -o sealed-ar.o", True),
+        "ld -r, ar": (f"{make_ar} && ld -r -o plain-ar.o {' '.join(lib)} && rm -f v2.a && "
+                      f"ar cDPrST v2.a {before} plain-ar.o {after}", True),
+    }, args.runs, cwd=d)
+    over = r["symfence seal --archive"][0] / r["ld -r, ar"][0] - 1
+    for name, (t, m) in r.items():
+        rows.append(("seal", f"{nobj} of {nobj + nother} thin-archive members", name, t, m,
+                     None, None, f"overhead {over * 100:+.1f}%" if name.startswith("symfence") else ""))
+    notes.append(f"seal --archive overhead over ld -r and ar: {over * 100:+.1f}% "
+                 "(both make the archive first, as kbuild does)")
+
 
 def find_module_tree(args):
     for pat in (os.path.join(args.cache, "linux-image*", "lib", "modules", "*"),
